@@ -64,6 +64,8 @@ class Mention:
     entry: object = None  # the lexicon entry (knowledge.Entry) or None for unresolved role phrases
     role: str = ""  # role code for role phrases / people ("head_of_state", ...)
     sector: str = ""  # actor-type code of this mention (GOV, MIL, ...)
+    actor: str = ""  # Actor.id this mention resolved to ("" when unresolved)
+    code: str = ""  # the actor code it stands for in events ("" for non-state or unresolved)
 
 
 @dataclass(slots=True)
@@ -95,7 +97,8 @@ class Actor:
         }
         if mentions:
             out["mentions"] = [
-                {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence} for m in self.mentions
+                {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence}
+                for m in self.mentions
             ]
         return out
 

@@ -1,0 +1,186 @@
+"""The ``accords`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from .knowledge import KnowledgeError
+from .model import DocumentError
+from .readers import ReaderOptions, read_inputs
+
+app = typer.Typer(
+    help="accords: a source-linked knowledge base of relations between states, read from the news.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+stderr = Console(stderr=True)
+
+DictionaryOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--dictionary", "-d", help="Extra knowledge file (TSV, see data/SCHEMA.md); repeatable."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+def _pipeline(dictionaries: list[Path] | None):
+    from .pipeline import Pipeline
+
+    try:
+        return Pipeline(dictionaries=dictionaries or ())
+    except KnowledgeError as exc:
+        stderr.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _parse_day(value: str | None, what: str = "--date") -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a YYYY-MM-DD date", param_hint=what) from exc
+
+
+@contextmanager
+def progress_bar(label: str, quiet: bool, total: int | None = None) -> Iterator[Progress]:
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("[red]{task.fields[errors]}"),
+        TimeElapsedColumn(),
+        console=stderr,
+        disable=quiet or (not stderr.is_terminal and not _force_progress()),
+        transient=False,
+    )
+    with progress:
+        progress.add_task(label, total=total, rate="", errors="")
+        yield progress
+
+
+def _force_progress() -> bool:
+    import os
+
+    return os.environ.get("ACCORDS_PROGRESS") == "1"
+
+
+def _tick(progress: Progress, done: int, errors: int, started: float) -> None:
+    import time
+
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    task = progress.tasks[0].id
+    progress.update(
+        task, completed=done, rate=f"{done / elapsed:,.0f}/s", errors=f"{errors} failed" if errors else ""
+    )
+
+
+@app.command()
+def resolve(
+    text: Annotated[str | None, typer.Argument(help="The mention to resolve.")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Document date, YYYY-MM-DD.")] = None,
+    context: Annotated[str, typer.Option(help="The sentence the mention appears in.")] = "",
+    input_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--input", "-i", help="JSONL of {text, date?, context?}; one result line per input line."
+        ),
+    ] = None,
+    dictionary: DictionaryOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Resolve a mention ("Mali's junta leader", "the Kremlin") to an actor, printed as JSON."""
+    if (text is None) == (input_file is None):
+        raise typer.BadParameter("give either TEXT or --input FILE")
+    pipeline = _pipeline(dictionary)
+    if text is not None:
+        print(json.dumps(pipeline.resolve_phrase(text, _parse_day(day), context), ensure_ascii=False))
+        return
+    import time
+
+    failed = 0
+    out = sys.stdout
+    started = time.perf_counter()
+    stream = sys.stdin if str(input_file) == "-" else input_file.open(encoding="utf-8", errors="replace")
+    with progress_bar("resolving", quiet) as progress:
+        for lineno, line in enumerate(stream, 1):
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise ValueError("expected an object with a 'text' string")
+                result = pipeline.resolve_phrase(
+                    record["text"], _parse_day(record.get("date")), record.get("context") or ""
+                )
+            except (ValueError, typer.BadParameter) as exc:
+                failed += 1
+                stderr.print(f"[red]error:[/red] {input_file}:{lineno}: {exc}")
+                result = {"error": str(exc), "line": lineno}
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            if lineno % 256 == 0:
+                _tick(progress, lineno, failed, started)
+        _tick(progress, lineno if "lineno" in locals() else 0, failed, started)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for JSONL on stdin.")],
+    dictionary: DictionaryOpt = None,
+    text_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the text.")] = None,
+    id_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the id.")] = None,
+    date_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the date.")] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read documents and print one JSON line per document: actors, events, agreements, quotes."""
+    import time
+
+    from .output import analysis_record
+
+    pipeline = _pipeline(dictionary)
+    options = _reader_options(text_column, id_column, date_column)
+    failed = done = 0
+    started = time.perf_counter()
+    out = sys.stdout
+    with progress_bar("extracting", quiet) as progress:
+        for item in read_inputs(paths, options):
+            if isinstance(item, DocumentError):
+                failed += 1
+                stderr.print(f"[red]error:[/red] {item}")
+                continue
+            analysis = pipeline.analyze(item)
+            out.write(json.dumps(analysis_record(analysis), ensure_ascii=False) + "\n")
+            done += 1
+            if done % 64 == 0:
+                _tick(progress, done, failed, started)
+        _tick(progress, done, failed, started)
+    if failed:
+        stderr.print(f"{failed} input item(s) failed; {done} document(s) processed")
+        raise typer.Exit(1)
+
+
+def _reader_options(text_column: str | None, id_column: str | None, date_column: str | None) -> ReaderOptions:
+    columns = {k: v for k, v in (("text", text_column), ("id", id_column), ("published", date_column)) if v}
+    return ReaderOptions().with_columns(columns)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
