@@ -88,9 +88,7 @@ def _tick(progress: Progress, done: int, errors: int, started: float) -> None:
 
     elapsed = max(time.perf_counter() - started, 1e-9)
     task = progress.tasks[0].id
-    progress.update(
-        task, completed=done, rate=f"{done / elapsed:,.0f}/s", errors=f"{errors} failed" if errors else ""
-    )
+    progress.update(task, completed=done, rate=f"{done / elapsed:,.0f}/s", errors=f"{errors} failed" if errors else "")
 
 
 @app.command()
@@ -100,9 +98,7 @@ def resolve(
     context: Annotated[str, typer.Option(help="The sentence the mention appears in.")] = "",
     input_file: Annotated[
         Path | None,
-        typer.Option(
-            "--input", "-i", help="JSONL of {text, date?, context?}; one result line per input line."
-        ),
+        typer.Option("--input", "-i", help="JSONL of {text, date?, context?}; one result line per input line."),
     ] = None,
     dictionary: DictionaryOpt = None,
     quiet: QuietOpt = False,

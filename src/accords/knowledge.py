@@ -32,6 +32,12 @@ TABLES: dict[str, tuple[str, ...]] = {
     "ambiguity": ("surface", "reading", "cues", "rule"),
     "regions": ("code", "region", "subregion"),
     "descriptors": ("phrase", "kind", "value"),
+    "events": ("trigger", "pos", "type", "preps", "flags", "notes"),
+    "modality": ("cue", "effect", "window"),
+    "plover": ("type", "cameo", "weight", "quad", "meaning"),
+    "irregular_verbs": ("lemma", "past", "participle"),
+    "sectors": ("sector", "terms", "meaning"),
+    "agreement_words": ("phrase", "kind", "value"),
 }
 _HEADERS = {cols: name for name, cols in TABLES.items()}
 _KEYS = {
@@ -44,6 +50,12 @@ _KEYS = {
     "ambiguity": ("surface", "reading"),
     "regions": ("code",),
     "descriptors": ("phrase",),
+    "events": ("trigger", "pos", "type"),
+    "modality": ("cue",),
+    "plover": ("type",),
+    "irregular_verbs": ("lemma",),
+    "sectors": ("sector",),
+    "agreement_words": ("phrase", "kind"),
 }
 ROLE_CODES = frozenset(
     """head_of_state head_of_government deputy_head_of_state foreign_minister defence_minister
@@ -176,16 +188,13 @@ def read_table(path: Path) -> tuple[str, list[dict[str, str]]]:
                 table = _HEADERS.get(columns)
                 if table is None:
                     raise KnowledgeError(
-                        f"{path}:{lineno}: header {'/'.join(columns)} matches no knowledge table "
-                        f"(see data/SCHEMA.md)"
+                        f"{path}:{lineno}: header {'/'.join(columns)} matches no knowledge table (see data/SCHEMA.md)"
                     )
                 continue
             if len(fields) < len(columns):
                 fields += [""] * (len(columns) - len(fields))
             if len(fields) > len(columns):
-                raise KnowledgeError(
-                    f"{path}:{lineno}: {len(fields)} fields, the {table} table has {len(columns)}"
-                )
+                raise KnowledgeError(f"{path}:{lineno}: {len(fields)} fields, the {table} table has {len(columns)}")
             row = dict(zip(columns, (f.strip() for f in fields), strict=True))
             row["_line"] = f"{path}:{lineno}"
             rows.append(row)
@@ -229,6 +238,7 @@ class Lexicon:
     """All actor knowledge, indexed for matching and resolution. Build once, reuse."""
 
     def __init__(self, tables: dict[str, list[dict[str, str]]]):
+        self.tables = tables  # raw rows, for the extractors that build their own indexes
         self.entries: dict[str, Entry] = {}
         self.surfaces: dict[str, list[Sense]] = defaultdict(list)
         self.originals: dict[str, list[str]] = defaultdict(list)  # folded surface -> spellings
@@ -294,9 +304,7 @@ class Lexicon:
             names = [row["name"], *split_list(row["variants"])]
             iso = pycountry.countries.get(alpha_3=code)
             if iso is not None and kind == "state":
-                names += [
-                    getattr(iso, a) for a in ("name", "official_name", "common_name") if hasattr(iso, a)
-                ]
+                names += [getattr(iso, a) for a in ("name", "official_name", "common_name") if hasattr(iso, a)]
             for name in names:
                 self.add_surface(name, Sense("name" if name == row["name"] else "variant", entry))
             for form, column in (("demonym", "demonyms"), ("capital", "capitals"), ("seat", "seats")):

@@ -97,8 +97,7 @@ class Actor:
         }
         if mentions:
             out["mentions"] = [
-                {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence}
-                for m in self.mentions
+                {"text": m.text, "start": m.start, "end": m.end, "sentence": m.sentence} for m in self.mentions
             ]
         return out
 

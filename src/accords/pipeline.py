@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from .extract.context import DocContext
+from .extract.events import EventExtractor
+from .extract.triggers import TriggerLexicon
 from .knowledge import Lexicon, load_lexicon
 from .model import Analysis, Document, Mention
 from .normalize import fold, normalize_text
@@ -22,13 +25,14 @@ class Pipeline:
     def __init__(self, lexicon: Lexicon | None = None, dictionaries: Iterable[str | Path] = ()):
         self.lexicon = lexicon or load_lexicon(dictionaries)
         self.resolver = Resolver(self.lexicon)
+        self.events = EventExtractor(TriggerLexicon(self.lexicon))
 
     def analyze(self, doc: Document) -> Analysis:
         analysis = Analysis(document=doc)
         analysis.sentences = split_sentences(doc.text)
-        analysis.mentions, analysis.actors = self.resolver.resolve(
-            doc.text, analysis.sentences, doc.published
-        )
+        analysis.mentions, analysis.actors = self.resolver.resolve(doc.text, analysis.sentences, doc.published)
+        ctx = DocContext.of(analysis, self.lexicon)
+        analysis.events = self.events.extract(ctx)
         return analysis
 
     def resolve_phrase(self, text: str, day: date | None = None, context: str = "") -> dict:

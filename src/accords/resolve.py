@@ -64,9 +64,7 @@ def _classify(hit: Hit) -> tuple[str, list[Sense]]:
     """The dominant category of a hit: person, state, entity, role or descriptor."""
     people = [s for s in hit.senses if s.entry is not None and s.entry.kind == "person"]
     states = [s for s in hit.senses if s.entry is not None and s.entry.kind in _STATE_KINDS]
-    entities = [
-        s for s in hit.senses if s.entry is not None and s.entry.kind not in _STATE_KINDS | {"person"}
-    ]
+    entities = [s for s in hit.senses if s.entry is not None and s.entry.kind not in _STATE_KINDS | {"person"}]
     roles = [s for s in hit.senses if s.role is not None]
     descriptors = [s for s in hit.senses if s.descriptor is not None]
     full_people = [s for s in people if s.form != "surname"]
@@ -152,9 +150,7 @@ def _joinable(group: Group, category: str, gap: str) -> bool:
         # "President of Mali", "Secretary-General of the UN", "ambassador to France"
         return has_role and category in ("state", "entity") and not group.person
     if "'" in gap or "’" in gap:
-        return category in ("role", "entity", "person") and (
-            group.state is not None or group.entity is not None
-        )
+        return category in ("role", "entity", "person") and (group.state is not None or group.entity is not None)
     # "President Putin Russia" / "troops Russia": a state does not follow a title
     return not (category == "state" and (group.person or group.roles) and not group.state)
 
@@ -177,9 +173,7 @@ class Resolver:
         self.lexicon = lexicon
         self.matcher = Matcher.for_lexicon(lexicon)
 
-    def resolve(
-        self, text: str, sentences: list[Sentence], day: date | None
-    ) -> tuple[list[Mention], list[Actor]]:
+    def resolve(self, text: str, sentences: list[Sentence], day: date | None) -> tuple[list[Mention], list[Actor]]:
         hits = self.matcher.find(text, sentences)
         groups = group_hits(text, hits)
         state = _DocState(day)
@@ -291,9 +285,7 @@ class Resolver:
         if len(candidates) == 1:
             return candidates[0]
         if group.state is not None:
-            candidates = [
-                c for c in candidates if any(t.country == group.state.code for t in c.terms)
-            ] or candidates
+            candidates = [c for c in candidates if any(t.country == group.state.code for t in c.terms)] or candidates
         if st.day is not None:
             active = [c for c in candidates if c.term_on(st.day) is not None]
             if active:

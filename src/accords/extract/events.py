@@ -1,0 +1,416 @@
+"""PLOVER events: who did what to whom, read from trigger words and the sentence around them.
+
+For each trigger (``events.tsv``) the extractor finds:
+
+- the source: a possessor ("Iran's rejection"), the agent of a passive ("was
+  attacked by X"), or the subject: the nearest actor to the left in the same
+  clause that is not inside a prepositional phrase or used as a modifier, or
+  what a pronoun between them refers to; coordinated subjects all count;
+- the target: the direct object or the object of one of the trigger's
+  prepositions ("met X", "talks with X", "withdrew from X", "talks between X
+  and Y"), with its coordinated siblings; for movement triggers a place
+  ("deployed to Mali");
+- the realis: cues before the trigger (``modality.tsv``) drop negated and
+  hypothetical events, turn refusals into REJECT and threatened or
+  conditional hostile acts into THREATEN; questions are dropped.
+
+A few constructions need no trigger: joint forces ("US and Iraqi forces",
+"US troops with Iraqi soldiers") are COOPERATE, and a head of state
+"in" a foreign capital is on a visit (CONSULT).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ..model import ActorRef, Event, Evidence, Mention, Sentence
+from ..normalize import fold
+from .context import DocContext, clause_bounds, words
+from .dates import DateMention, find_dates, nearest_date
+from .triggers import TriggerForm, TriggerLexicon
+
+SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+HOSTILE = frozenset({"ASSAULT", "SANCTION", "COERCE"})
+CONDITIONAL_THREATS = HOSTILE | {"RETREAT", "REJECT"}
+SCHEDULED_OK = frozenset({"CONSULT", "RETREAT", "MOBILIZE"})
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
+_BY = re.compile(r"^\s+by\s+(?:the\s+)?$", re.I)
+_BETWEEN = re.compile(r"^\s+between\s+(?:the\s+)?$", re.I)
+_POSSESSIVE = re.compile(r"^['’]s?\s+(?:[\w-]+\s+){0,2}$")
+_HYPHEN_PAIR = re.compile(r"^\s*[-–]\s*$")
+_JOINT_AND = re.compile(r"^\s+and\s+$", re.I)
+_JOINT_WITH = re.compile(r"^\s+(?:with|alongside|and)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_IN_PLACE = re.compile(r"^,\s+(?:in|visiting)\s+$", re.I)
+_TARGET_PREP = re.compile(
+    r"\b(out of|with|to|from|of|on|against|in|into|between|for|at|toward|towards|over|near|"
+    r"along|vs\.?|versus|by)\s+(?:the\s+|its\s+|their\s+)?$",
+    re.I,
+)
+_LOC_PREPS = frozenset({"to", "in", "into", "from", "out of", "toward", "towards", "at", "of"})
+MAX_TARGET_WORDS = 9
+
+
+@dataclass(slots=True)
+class _Candidate:
+    type: str
+    sources: list[Mention]
+    targets: list[Mention]
+    symmetric: bool
+    confidence: float
+    trigger: str
+    start: int
+    end: int
+    sentence: Sentence
+    notes: list[str] = field(default_factory=list)
+
+
+class EventExtractor:
+    def __init__(self, triggers: TriggerLexicon):
+        self.triggers = triggers
+
+    # -- entry point ----------------------------------------------------------------------------------------
+
+    def extract(self, ctx: DocContext) -> list[Event]:
+        analysis = ctx.analysis
+        text = ctx.text
+        folded = fold(text)
+        candidates: list[_Candidate] = []
+        sentences = analysis.sentences
+        starts = [s.start for s in sentences]
+        from bisect import bisect_right
+
+        for start, end, forms in self.triggers.find(folded):
+            sentence = sentences[max(0, bisect_right(starts, start) - 1)]
+            if sentence.text.rstrip().endswith("?"):
+                continue
+            for form in forms:
+                found = self._frame(ctx, sentence, start, end, form)
+                if found is not None:
+                    candidates.append(found)
+                    break
+        for sentence in sentences:
+            candidates.extend(self._constructions(ctx, sentence))
+        return self._events(ctx, candidates)
+
+    # -- one trigger ----------------------------------------------------------------------------------------
+
+    def _frame(self, ctx: DocContext, sentence: Sentence, start: int, end: int, form: TriggerForm) -> _Candidate | None:
+        text = ctx.text
+        definition = form.definition
+        clause_start, clause_end = clause_bounds(text, start, end, sentence.start, sentence.end)
+        event_type = definition.type
+        effect = self._modality(text, clause_start, start, sentence, end)
+        confidence = 0.75
+        notes: list[str] = []
+        if effect == "negate":
+            return None
+        if effect == "refuse":
+            event_type, confidence = "REJECT", 0.6
+        elif effect == "threat":
+            if event_type in SYMMETRIC | {"SUPPORT", "AID"}:
+                return None
+            event_type, confidence = "THREATEN", 0.65
+        elif effect == "conditional":
+            if event_type not in CONDITIONAL_THREATS:
+                return None
+            event_type, confidence = "THREATEN", 0.55
+        elif effect == "hypothetical":
+            if event_type in HOSTILE:
+                event_type, confidence = "THREATEN", 0.55
+            elif event_type != "CONSULT":
+                return None
+            else:
+                confidence = 0.6
+        elif effect == "future":
+            if event_type not in SCHEDULED_OK:
+                return None
+            confidence = 0.65
+
+        passive = (
+            definition.pos == "verb"
+            and form.form in ("past", "pp")
+            and (_PASSIVE_BEFORE.search(text, max(clause_start, start - 25), start) is not None)
+        )
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        pair: list[Mention] = []
+        after = [m for m in ctx.in_range(end, clause_end)]
+        if passive or (
+            definition.pos == "verb" and form.form in ("past", "pp") and after and _BY.match(text[end : after[0].start])
+        ):
+            by = [m for m in after if _BY.match(text[end : m.start])]
+            if by:
+                sources = ctx.coordinated(by[0], end, clause_end)
+                left = ctx.before(start, clause_start)
+                if passive:
+                    targets = self._subject(ctx, sentence, clause_start, start, set())
+                elif left and text[left[-1].end : start].strip() == "":
+                    targets = [left[-1]]
+                confidence -= 0.05
+            elif passive:
+                targets = self._subject(ctx, sentence, clause_start, start, set())
+                sources = []
+        else:
+            if definition.pos == "noun":
+                sources, pair = self._noun_arguments(ctx, start, end, clause_start, clause_end)
+            if not sources and not pair:
+                sources = self._subject(ctx, sentence, clause_start, start, set())
+                if not sources and definition.pos == "noun":
+                    # "At a news conference with X, President Bush said": the subject follows
+                    sources = self._subject_after(ctx, end, sentence)
+            if not pair:
+                targets = self._objects(ctx, end, clause_end, definition.preps, "loc" in definition.flags)
+                if not targets and ("loc" in definition.flags):
+                    targets = self._pronoun_target(ctx, end, clause_end, sentence, sources)
+        if pair:
+            sources, targets = pair[:1], pair[1:]
+        if "mil" in definition.flags and not any(m.sector == "MIL" for m in sources):
+            return None
+        symmetric = (event_type in SYMMETRIC and "sym" in definition.flags) or event_type in SYMMETRIC
+        if not targets and "self" in definition.flags:
+            targets = self._place_in_sentence(ctx, sentence, sources, end)
+            confidence -= 0.15
+            notes.append("target from place")
+        if not targets and symmetric and len({ctx.code(m) for m in sources if ctx.code(m)}) < 2:
+            hyphen = self._hyphen_pair(ctx, clause_start, clause_end)
+            if hyphen:
+                sources, targets = hyphen[:1], hyphen[1:]
+                confidence -= 0.1
+        if not sources:
+            return None
+        if not targets and not (symmetric and len(sources) > 1):
+            return None
+        return _Candidate(
+            event_type, sources, targets, symmetric, confidence, text[start:end], start, end, sentence, notes
+        )
+
+    def _modality(self, text: str, clause_start: int, start: int, sentence: Sentence, end: int) -> str:
+        before = words(text[clause_start:start])
+        joined = " " + " ".join(before) + " "
+        effects: set[str] = set()
+        for cue in self.triggers.cues:
+            if cue.effect == "conditional":
+                continue
+            tail = " " + " ".join(before[-cue.window :]) + " "
+            if f" {cue.cue} " in tail:
+                effects.add(cue.effect)
+        sentence_words = " " + " ".join(words(text[sentence.start : sentence.end])) + " "
+        conditional = any(f" {c.cue} " in sentence_words for c in self.triggers.cues if c.effect == "conditional")
+        for effect in ("negate", "refuse", "threat"):
+            if effect in effects:
+                return effect
+        if conditional and ("hypothetical" in effects or "future" in effects):
+            return "conditional"
+        if "hypothetical" in effects:
+            return "hypothetical"
+        if "future" in effects and " to " not in joined[-5:]:
+            return "future"
+        if "future" in effects:
+            return "future"
+        return ""
+
+    # -- arguments ------------------------------------------------------------------------------------------
+
+    def _eligible_subject(self, ctx: DocContext, m: Mention, clause_start: int) -> bool:
+        if not ctx.code(m) and m.kind not in ("person", "entity"):
+            return False
+        prep = ctx.after_preposition(m, clause_start)
+        return prep == "" and not ctx.is_modifier(m)
+
+    def _subject(
+        self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int, exclude: set[str]
+    ) -> list[Mention]:
+        chosen = None
+        for m in reversed(ctx.before(position, clause_start)):
+            if self._eligible_subject(ctx, m, clause_start):
+                chosen = m
+                break
+        pronoun = ctx.last_pronoun(chosen.end if chosen else clause_start, position)
+        if pronoun is not None:
+            resolved = ctx.resolve_pronoun(pronoun.group(1), pronoun.start(), sentence.start, exclude)
+            if resolved:
+                return resolved
+        if chosen is None:
+            return []
+        return [
+            m
+            for m in ctx.coordinated(chosen, clause_start, position)
+            if ctx.after_preposition(m, clause_start) in ("",) or m is chosen
+        ]
+
+    def _subject_after(self, ctx: DocContext, end: int, sentence: Sentence) -> list[Mention]:
+        comma = ctx.text.find(", ", end, sentence.end)
+        if comma < 0:
+            return []
+        following = ctx.in_range(comma, sentence.end)
+        for m in following[:2]:
+            if self._eligible_subject(ctx, m, comma):
+                return [m]
+        return []
+
+    def _noun_arguments(
+        self, ctx: DocContext, start: int, end: int, clause_start: int, clause_end: int
+    ) -> tuple[list[Mention], list[Mention]]:
+        """Sources of a nominal event: "X's visit", "visit by X", and pairs "talks between X and Y"."""
+        text = ctx.text
+        before = ctx.before(start, clause_start)
+        if before and _POSSESSIVE.match(text[before[-1].end : start]):
+            return [before[-1]], []
+        if before and _HYPHEN_PAIR.match(text[before[-1].end - 0 : before[-1].end]) is None and len(before) >= 2:
+            a, b = before[-2], before[-1]
+            if _HYPHEN_PAIR.match(text[a.end : b.start]) and text[b.end : start].strip(" ") == "":
+                return [], [a, b]
+        after = ctx.in_range(end, clause_end)
+        for i, m in enumerate(after):
+            gap = text[end : m.start]
+            if len(words(gap)) > 4:
+                break
+            if _BY.match(gap):
+                return [m], []
+            if _BETWEEN.match(gap) and i + 1 < len(after):
+                return [], ctx.coordinated(m, end, clause_end)
+        return [], []
+
+    def _objects(self, ctx: DocContext, end: int, clause_end: int, preps: tuple[str, ...], loc: bool) -> list[Mention]:
+        text = ctx.text
+        for m in ctx.in_range(end, clause_end):
+            gap = text[end : m.start]
+            gap_words = words(gap)
+            if len(gap_words) > MAX_TARGET_WORDS:
+                break
+            if "0" in preps and all(w in _DIRECT_FILLERS or w.isdigit() for w in gap_words) and "," not in gap:
+                return ctx.coordinated(m, end, clause_end)
+            prep = _TARGET_PREP.search(gap)
+            if prep is None:
+                continue
+            word = prep.group(1).lower().rstrip(".")
+            if word in preps or (loc and word in _LOC_PREPS and m.kind in _PLACE_KINDS):
+                return ctx.coordinated(m, end, clause_end)
+        return []
+
+    def _pronoun_target(
+        self, ctx: DocContext, end: int, clause_end: int, sentence: Sentence, sources: list[Mention]
+    ) -> list[Mention]:
+        return []
+
+    def _place_in_sentence(
+        self, ctx: DocContext, sentence: Sentence, sources: list[Mention], after: int = 0
+    ) -> list[Mention]:
+        """The one state named as a place in the sentence (after the trigger first), other than the source."""
+        source_codes = {ctx.code(m) for m in sources}
+        places = [
+            m
+            for m in ctx.in_range(sentence.start, sentence.end)
+            if m.kind in _PLACE_KINDS and not m.role and ctx.code(m) and ctx.code(m) not in source_codes
+        ]
+        for pool in ([m for m in places if m.start >= after], places):
+            if len({ctx.code(m) for m in pool}) == 1:
+                return pool[:1]
+        return []
+
+    def _hyphen_pair(self, ctx: DocContext, lo: int, hi: int) -> list[Mention]:
+        pool = ctx.in_range(lo, hi)
+        for a, b in itertools.pairwise(pool):
+            if _HYPHEN_PAIR.match(ctx.text[a.end : b.start]) and ctx.code(a) and ctx.code(b):
+                return [a, b]
+        return []
+
+    # -- constructions without a trigger --------------------------------------------------------------------
+
+    def _constructions(self, ctx: DocContext, sentence: Sentence) -> list[_Candidate]:
+        found = []
+        pool = ctx.in_range(sentence.start, sentence.end)
+        text = ctx.text
+        for a, b in itertools.pairwise(pool):
+            gap = text[a.end : b.start]
+            # "Iraqi and American forces", "US and Iraqi troops", "US troops with Iraqi soldiers"
+            if b.sector == "MIL" and (
+                (_JOINT_AND.match(gap) and a.kind in ("demonym", "name", "variant"))
+                or (a.sector == "MIL" and _JOINT_WITH.match(gap))
+            ):
+                found.append(
+                    _Candidate(
+                        "COOPERATE", [a], [b], True, 0.7, gap.strip(), a.start, b.end, sentence, ["joint forces"]
+                    )
+                )
+            # "Chirac, in Beijing, ..." : an official in a foreign capital is on a visit
+            if a.kind == "person" and b.kind == "capital" and _IN_PLACE.match(gap):
+                found.append(
+                    _Candidate(
+                        "CONSULT",
+                        [a],
+                        [b],
+                        True,
+                        0.6,
+                        gap.strip(),
+                        a.start,
+                        b.end,
+                        sentence,
+                        ["official in foreign capital"],
+                    )
+                )
+        return found
+
+    # -- assembling events ----------------------------------------------------------------------------------
+
+    def _events(self, ctx: DocContext, candidates: list[_Candidate]) -> list[Event]:
+        published = ctx.analysis.document.published
+        date_cache: dict[int, list[DateMention]] = {}
+        events: dict[tuple[str, str, str], Event] = {}
+        for cand in candidates:
+            pairs = []
+            if cand.targets:
+                for s in cand.sources:
+                    for t in cand.targets:
+                        pairs.append((s, t))
+            elif cand.symmetric:
+                for i, s in enumerate(cand.sources):
+                    for t in cand.sources[i + 1 :]:
+                        pairs.append((s, t))
+            sentence = cand.sentence
+            if sentence.index not in date_cache:
+                date_cache[sentence.index] = find_dates(sentence.text, published)
+            when = nearest_date(date_cache[sentence.index], cand.start - sentence.start)
+            for s, t in pairs:
+                src, tgt = ctx.code(s), ctx.code(t, as_target=True)
+                if not src or not tgt or src == tgt:
+                    continue
+                key = (tgt, cand.type, src) if cand.symmetric and src > tgt else (src, cand.type, tgt)
+                evidence = Evidence(sentence.index, sentence.start, sentence.end, sentence.text)
+                event = events.get(key)
+                if event is None:
+                    event = Event(
+                        type=cand.type,
+                        cameo=self.triggers.types[cand.type].cameo,
+                        source=self._ref(ctx, s, src),
+                        target=self._ref(ctx, t, tgt),
+                        date=when.value if when else published,
+                        date_source="text" if when else "published",
+                        confidence=cand.confidence,
+                        trigger=cand.trigger,
+                    )
+                    events[key] = event
+                else:
+                    event.confidence = min(0.99, max(event.confidence, cand.confidence) + 0.05)
+                    if event.date_source == "published" and when:
+                        event.date, event.date_source = when.value, "text"
+                if evidence not in event.evidence:
+                    event.evidence.append(evidence)
+        return list(events.values())
+
+    @staticmethod
+    def _ref(ctx: DocContext, mention: Mention, code: str) -> ActorRef:
+        actor = ctx.actor(mention)
+        name = actor.name if actor is not None else mention.text
+        if actor is not None and actor.kind == "person":
+            name = actor.person
+        return ActorRef(code=code, name=name, sector=mention.sector, actor=mention.actor)
+
+
+_DIRECT_FILLERS = frozenset(
+    """the a an its their his her our two three four five six seven eight nine ten dozens hundreds thousands
+    several some many more new top senior visiting fellow former embattled neighbouring neighboring""".split()
+)
+_PLACE_KINDS = frozenset({"name", "variant", "capital", "seat"})
