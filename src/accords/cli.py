@@ -180,3 +180,7 @@ def _reader_options(text_column: str | None, id_column: str | None, date_column:
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+# Command groups that live in their own modules register themselves on ``app``.
+from . import kb_cli  # noqa: E402,F401

@@ -37,7 +37,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "plover": ("type", "cameo", "weight", "quad", "meaning"),
     "irregular_verbs": ("lemma", "past", "participle"),
     "sectors": ("sector", "terms", "meaning"),
-    "agreement_words": ("phrase", "kind", "value"),
+    "cues": ("phrase", "kind", "value"),
 }
 _HEADERS = {cols: name for name, cols in TABLES.items()}
 _KEYS = {
@@ -55,7 +55,7 @@ _KEYS = {
     "plover": ("type",),
     "irregular_verbs": ("lemma",),
     "sectors": ("sector",),
-    "agreement_words": ("phrase", "kind"),
+    "cues": ("phrase", "kind"),
 }
 ROLE_CODES = frozenset(
     """head_of_state head_of_government deputy_head_of_state foreign_minister defence_minister
@@ -437,8 +437,8 @@ _SURNAME_PARTICLES = {
 def surnames(name: str) -> list[str]:
     """Surname forms a news text uses alone: "Vladimir Putin" -> Putin; "Bashar al-Assad" -> al-Assad, Assad."""
     tokens = name.split()
-    if len(tokens) < 2:
-        return []
+    if len(tokens) < 2 or " of " in name or "(" in name:
+        return []  # regnal names: "Abdullah II of Jordan" has no surname "Jordan"
     start = len(tokens) - 1
     while start > 1 and tokens[start - 1].lower().rstrip("-") in _SURNAME_PARTICLES:
         start -= 1

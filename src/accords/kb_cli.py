@@ -1,0 +1,1 @@
+"""Knowledge-base commands (ingest, dyad, agreements, events, actors, search, show, export)."""
