@@ -11,9 +11,12 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from .extract.agreements import AgreementExtractor
 from .extract.context import DocContext
 from .extract.events import EventExtractor
+from .extract.quotes import QuoteExtractor
 from .extract.triggers import TriggerLexicon
+from .extract.vocabulary import Vocabulary
 from .knowledge import Lexicon, load_lexicon
 from .model import Analysis, Document, Mention
 from .normalize import fold, normalize_text
@@ -26,6 +29,9 @@ class Pipeline:
         self.lexicon = lexicon or load_lexicon(dictionaries)
         self.resolver = Resolver(self.lexicon)
         self.events = EventExtractor(TriggerLexicon(self.lexicon))
+        vocabulary = Vocabulary(self.lexicon)
+        self.agreements = AgreementExtractor(vocabulary)
+        self.quotes = QuoteExtractor(vocabulary)
 
     def analyze(self, doc: Document) -> Analysis:
         analysis = Analysis(document=doc)
@@ -33,6 +39,10 @@ class Pipeline:
         analysis.mentions, analysis.actors = self.resolver.resolve(doc.text, analysis.sentences, doc.published)
         ctx = DocContext.of(analysis, self.lexicon)
         analysis.events = self.events.extract(ctx)
+        analysis.agreements = self.agreements.extract(ctx, analysis.events)
+        analysis.events = self.events.with_agreements(ctx, analysis.events, analysis.agreements)
+        analysis.projects = self.agreements.projects(ctx, analysis.events)
+        analysis.quotes = self.quotes.extract(ctx)
         return analysis
 
     def resolve_phrase(self, text: str, day: date | None = None, context: str = "") -> dict:

@@ -400,6 +400,38 @@ class EventExtractor:
                     event.evidence.append(evidence)
         return list(events.values())
 
+    def with_agreements(self, ctx: DocContext, events: list[Event], agreements: list) -> list[Event]:
+        """Signing an agreement is an AGREE event between its parties: add those the triggers missed."""
+        have = {(e.source.code, e.type, e.target.code) for e in events}
+        names = {}
+        for m in ctx.mentions:
+            code = ctx.code(m)
+            if code and m.kind != "person" and code not in names:
+                names[code] = m
+        for agreement in agreements:
+            if agreement.status != "signed":
+                continue
+            parties = sorted(agreement.parties)
+            for i, a in enumerate(parties):
+                for b in parties[i + 1 :]:
+                    if (a, "AGREE", b) in have or (b, "AGREE", a) in have or a not in names or b not in names:
+                        continue
+                    have.add((a, "AGREE", b))
+                    events.append(
+                        Event(
+                            type="AGREE",
+                            cameo=self.triggers.types["AGREE"].cameo,
+                            source=self._ref(ctx, names[a], a),
+                            target=self._ref(ctx, names[b], b),
+                            date=agreement.date,
+                            date_source="text" if agreement.date != ctx.analysis.document.published else "published",
+                            confidence=0.7,
+                            trigger="agreement",
+                            evidence=list(agreement.evidence),
+                        )
+                    )
+        return events
+
     @staticmethod
     def _ref(ctx: DocContext, mention: Mention, code: str) -> ActorRef:
         actor = ctx.actor(mention)

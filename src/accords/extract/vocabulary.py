@@ -52,6 +52,8 @@ class Vocabulary:
         """Sectors named in ``text``, in vocabulary order, each once (longest terms win)."""
         if self._sector_re is None:
             return []
-        found = {self._sector_of.get(re.sub(r"\s+", " ", m.group(0).lower()), "") for m in self._sector_re.finditer(text)}
+        found = {
+            self._sector_of.get(re.sub(r"\s+", " ", m.group(0).lower()), "") for m in self._sector_re.finditer(text)
+        }
         found.discard("")
         return [s for s in self.sector_names if s in found]
