@@ -163,9 +163,8 @@ class AgreementExtractor:
         for start, end in scopes:
             chunk = ctx.text[start:end]
             if status is None:
-                cue = None
-                for cue in self.vocab.status.finditer(chunk):
-                    pass
+                cues = list(self.vocab.status.finditer(chunk))
+                cue = cues[-1] if cues else None
                 if cue is not None:
                     stage = self.vocab.value("agreement_status", cue.group(0))
                     status = ("signed" if stage in SIGNED_STAGES else "negotiating", stage)
@@ -412,7 +411,7 @@ class AgreementExtractor:
             codes = _codes(ctx, ctx.in_range(start + between.end(), end))
             if len(codes) >= 2:
                 return codes
-        own = _codes(ctx, [m for m in ctx.in_range(start, end) if m.kind != "person" or True])
+        own = _codes(ctx, ctx.in_range(start, end))
         sentence_events = [
             e
             for e in events
