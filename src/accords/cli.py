@@ -173,6 +173,73 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command("eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (the evaluation guidelines' record format).")],
+    errors: Annotated[int, typer.Option("--errors", help="Show what was missed and extra in the N worst items.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    dictionary: DictionaryOpt = None,
+) -> None:
+    """Extract from a gold file's items and score them: events, dyads, agreements, per type, worst items."""
+    from rich.table import Table
+
+    from .evaluate import confidence_curve, score
+    from .output import analysis_record
+
+    pipeline = _pipeline(dictionary)
+    records = [r for r in _read_gold(gold)]
+    predicted = {}
+    for item in read_inputs([str(gold)]):
+        if isinstance(item, DocumentError):
+            stderr.print(f"[red]error:[/red] {item}")
+            continue
+        predicted[item.id] = analysis_record(pipeline.analyze(item))
+    report = score(records, predicted)
+    curve = confidence_curve(records, predicted)
+    if as_json:
+        print(
+            json.dumps(
+                {**report.as_dict(), "confidence_curve": curve, "errors": report.errors[:errors]}, ensure_ascii=False
+            )
+        )
+        return
+    console = Console()
+    console.print(f"items scored: {report.items}")
+    for name in ("events", "dyads", "agreements"):
+        m = getattr(report, name)
+        console.print(
+            f"{name:<11} P {m.precision:.3f}  R {m.recall:.3f}  F1 {m.f1:.3f}  (tp {m.tp}, fp {m.fp}, fn {m.fn})"
+        )
+    table = Table("type", "P", "R", "F1", "tp", "fp", "fn", title="events by type")
+    for kind, m in sorted(report.by_type.items()):
+        table.add_row(kind, f"{m.precision:.2f}", f"{m.recall:.2f}", f"{m.f1:.2f}", str(m.tp), str(m.fp), str(m.fn))
+    console.print(table)
+    curve_table = Table("confidence >=", "P", "R", "F1", title="precision as the confidence threshold rises")
+    for row in curve:
+        curve_table.add_row(
+            f"{row['threshold']:.1f}", f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}"
+        )
+    console.print(curve_table)
+    for err in report.errors[:errors]:
+        console.print(f"[bold]{err['id']}[/bold] {err['text'][:160]}")
+        for label in ("missing", "extra", "missing_agreements", "extra_agreements"):
+            if err[label]:
+                console.print(f"   {label}: {', '.join(err[label])}")
+
+
+def _read_gold(path: Path) -> list[dict]:
+    records = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise typer.BadParameter(f"{path}:{lineno}: invalid JSON: {exc.msg}") from exc
+    return records
+
+
 def _reader_options(text_column: str | None, id_column: str | None, date_column: str | None) -> ReaderOptions:
     columns = {k: v for k, v in (("text", text_column), ("id", id_column), ("published", date_column)) if v}
     return ReaderOptions().with_columns(columns)
