@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -439,6 +440,8 @@ def surnames(name: str) -> list[str]:
     tokens = name.split()
     if len(tokens) < 2 or " of " in name or "(" in name:
         return []  # regnal names: "Abdullah II of Jordan" has no surname "Jordan"
+    if re.fullmatch(r"[IVX]+|Jr\.?|Sr\.?", tokens[-1]) or re.fullmatch(r"[A-Z][a-z]+-[a-z]+", tokens[-1]):
+        return []  # "Charles III"; Korean given names ("Ban Ki-moon") are not surnames
     start = len(tokens) - 1
     while start > 1 and tokens[start - 1].lower().rstrip("-") in _SURNAME_PARTICLES:
         start -= 1
