@@ -1,0 +1,96 @@
+"""The backend-neutral storage interface.
+
+Everything above the store (ingest, fusion, queries, export) talks to a
+:class:`Store` through named statements from :mod:`accords.store.sql` with
+bound parameters, plus a handful of operations that differ by engine
+(full-text search). A backend implements the abstract methods; SQLite is the
+default, PostgreSQL (psycopg 3) can be added as a second implementation with
+the same schema and statements.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .sql import MIGRATIONS, STATEMENTS
+
+Row = dict[str, Any]
+
+SCHEMA_VERSION = max(v for v, _, _ in MIGRATIONS)
+
+
+class StoreError(Exception):
+    """A problem with the database file (e.g. written by a newer accords)."""
+
+
+class Store(ABC):
+    """A knowledge-base connection. Not thread-safe: one per thread/process."""
+
+    dialect: str = ""
+    location: str = ""
+
+    # -- statements ---------------------------------------------------------
+    def sql(self, name: str) -> str:
+        return STATEMENTS[name]
+
+    @abstractmethod
+    def rows(self, name: str, /, **params: Any) -> list[Row]:
+        """Run a named SELECT and return its rows as dicts."""
+
+    def one(self, name: str, /, **params: Any) -> Row | None:
+        found = self.rows(name, **params)
+        return found[0] if found else None
+
+    def scalar(self, name: str, /, **params: Any) -> Any:
+        row = self.one(name, **params)
+        return next(iter(row.values())) if row else None
+
+    @abstractmethod
+    def run(self, name: str, /, **params: Any) -> int:
+        """Run a named INSERT/UPDATE/DELETE; return the number of rows changed."""
+
+    @abstractmethod
+    def insert(self, name: str, /, **params: Any) -> int:
+        """Run a named ``INSERT ... RETURNING id`` and return the new id."""
+
+    @abstractmethod
+    def run_many(self, name: str, params: list[dict[str, Any]]) -> None:
+        """Run a named statement once per parameter set."""
+
+    # -- transactions ---------------------------------------------------------
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All statements inside commit together or not at all."""
+
+    # -- engine-specific ----------------------------------------------------
+    @abstractmethod
+    def index_text(self, doc: int, title: str, text: str) -> None:
+        """Add a document to the full-text index (inside the caller's transaction)."""
+
+    @abstractmethod
+    def unindex_text(self, doc: int) -> None:
+        """Remove a document from the full-text index."""
+
+    @abstractmethod
+    def search(self, query: str, limit: int = 20) -> list[Row]:
+        """Full-text search over documents: id, doc_key, source, title, published, url, snippet, rank."""
+
+    @abstractmethod
+    def schema_versions(self) -> list[Row]: ...
+
+    @abstractmethod
+    def integrity(self) -> list[str]:
+        """Problems found by the engine's consistency check ([] when the database is sound)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
