@@ -89,6 +89,10 @@ class Matcher:
                 continue
             if end < n and folded[end].isalnum():
                 continue
+            if end + 1 < n and folded[end] == "-" and folded[end + 1].isalpha() and all(
+                sense.form == "surname" for sense in pattern.senses
+            ):
+                continue  # "Tan-sun": a fragment of a compound name, not the surname "Tan"
             candidates.append((start, end, pattern))
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         starts = [s.start for s in sentences]

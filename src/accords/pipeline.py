@@ -28,16 +28,18 @@ class Pipeline:
     def __init__(self, lexicon: Lexicon | None = None, dictionaries: Iterable[str | Path] = ()):
         self.lexicon = lexicon or load_lexicon(dictionaries)
         self.resolver = Resolver(self.lexicon)
-        self.events = EventExtractor(TriggerLexicon(self.lexicon))
+        triggers = TriggerLexicon(self.lexicon)
+        self.events = EventExtractor(triggers)
         vocabulary = Vocabulary(self.lexicon)
         self.agreements = AgreementExtractor(vocabulary)
         self.quotes = QuoteExtractor(vocabulary)
+        self.verbs = triggers.verb_words | vocabulary.reporting_verbs
 
     def analyze(self, doc: Document) -> Analysis:
         analysis = Analysis(document=doc)
         analysis.sentences = split_sentences(doc.text)
         analysis.mentions, analysis.actors = self.resolver.resolve(doc.text, analysis.sentences, doc.published)
-        ctx = DocContext.of(analysis, self.lexicon)
+        ctx = DocContext.of(analysis, self.lexicon, self.verbs)
         analysis.events = self.events.extract(ctx)
         analysis.agreements = self.agreements.extract(ctx, analysis.events)
         analysis.events = self.events.with_agreements(ctx, analysis.events, analysis.agreements)

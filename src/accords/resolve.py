@@ -164,6 +164,7 @@ class _DocState:
     people: dict[str, Entry] = field(default_factory=dict)  # entry key -> entry, in order
     by_role: dict[str, Entry] = field(default_factory=dict)
     recent_states: list[tuple[int, Entry]] = field(default_factory=list)
+    sentence_starts: dict[int, int] = field(default_factory=dict)
 
 
 class Resolver:
@@ -176,7 +177,7 @@ class Resolver:
     def resolve(self, text: str, sentences: list[Sentence], day: date | None) -> tuple[list[Mention], list[Actor]]:
         hits = self.matcher.find(text, sentences)
         groups = group_hits(text, hits)
-        state = _DocState(day)
+        state = _DocState(day, sentence_starts={s.index: s.start for s in sentences})
         mentions: list[Mention] = []
         for group in groups:
             mention = self._resolve_group(text, group, state)
@@ -202,9 +203,14 @@ class Resolver:
 
         if group.person:
             person = self._pick_person(group, st)
-            if person is None:
+            if person is not None:
+                return self._person_mention(surface, start, end, group, person, former, st)
+            if group.state is None and group.entity is None and not group.roles:
                 return None
-            return self._person_mention(surface, start, end, group, person, former, st)
+            # the name did not resolve ("Foreign Minister Chen Tan-sun"): keep what the rest of the group says
+            end = max((h.end for h in group.hits if not any(s.entry in group.person for s in h.senses)), default=end)
+            surface = text[start:end]
+            group.person = []
         if group.entity is not None:
             entity = group.entity
             if role and role.role in ("org_leader", "org_foreign_policy") and entity.kind == "organization":
@@ -279,11 +285,16 @@ class Resolver:
             seen = [c for c in candidates if c.key in st.people]
             if seen:
                 return seen[-1]
+            hit = group.hits[-1] if group.person else group.hits[0]
             if st.day is not None:
                 candidates = [c for c in candidates if c.term_on(st.day) is not None]
-            if len(candidates) != 1:
-                return None
-            if self._coref_only(group.hits[0].text):
+            elif hit.start == st.sentence_starts.get(hit.sentence) or len(hit.text) < 4:
+                return None  # no date to check the office against: "Key allies ..." is not John Key
+            offices = {(st_code, r.role) for r in group.roles if r.role for st_code in
+                       ([group.state.code] if group.state is not None else [])}
+            if offices:
+                candidates = [c for c in candidates if any((t.country, t.role) in offices for t in c.terms)]
+            if len(candidates) != 1 or self._coref_only(hit.text):
                 return None
             return candidates[0]
         if len(candidates) == 1:

@@ -59,6 +59,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# Words that can follow a state name used as a subject; any other lower-case word makes the name a
+# modifier of the noun it precedes ("the Iraq war", "a UN resolution").
+FUNCTION_WORDS = frozenset(
+    """and or but nor is was are were has have had will would shall should can could may might must do does did
+    also now then still already again reportedly formally officially recently later yesterday today tomorrow
+    not never itself themselves alone together too jointly quickly finally immediately earlier once first
+    said says say as that which who whom whose while when where if because though although until unless so
+    than there here its their his her our this these those once whether""".split()
+)
+
+
 @dataclass(slots=True)
 class DocContext:
     """An analyzed document, indexed for the extractors."""
@@ -68,11 +79,20 @@ class DocContext:
     text: str
     mentions: list[Mention]
     starts: list[int]
+    verbs: frozenset[str] = frozenset()  # word forms known to be verbs (event triggers, reporting verbs)
+    headline_end: int = 0  # end of a title-case headline: capitals there do not mark names
 
     @classmethod
-    def of(cls, analysis: Analysis, lexicon: Lexicon) -> DocContext:
+    def of(cls, analysis: Analysis, lexicon: Lexicon, verbs: frozenset[str] = frozenset()) -> DocContext:
         mentions = sorted(analysis.mentions, key=lambda m: m.start)
-        return cls(analysis, lexicon, analysis.document.text, mentions, [m.start for m in mentions])
+        headline_end = 0
+        if analysis.sentences:
+            first = analysis.sentences[0]
+            tokens = [t for t in first.text.split() if t[:1].isalpha() and len(t) > 3]
+            if tokens and sum(t[:1].isupper() for t in tokens) / len(tokens) > 0.7:
+                headline_end = first.end
+        return cls(analysis, lexicon, analysis.document.text, mentions, [m.start for m in mentions], verbs,
+                   headline_end)
 
     def actor(self, mention: Mention):
         return next((a for a in self.analysis.actors if a.id == mention.actor), None)
@@ -103,31 +123,53 @@ class DocContext:
 
     def after_preposition(self, mention: Mention, floor: int = 0) -> str:
         """The preposition right before a mention ("in Mali" -> "in"), or ""."""
-        before = words(self.text[max(floor, mention.start - 30) : mention.start])
+        chunk = self.text[max(floor, mention.start - 30) : mention.start]
+        chunk = re.split(r"[,;:()\"“”]", chunk)[-1]  # a comma ends the phrase: "Still On, China Tells"
+        before = words(chunk)
         while before and before[-1] in DETERMINERS:
             before.pop()
         return before[-1] if before and before[-1] in PREPOSITIONS else ""
 
+    def next_word(self, position: int) -> str:
+        m = _WORD.match(self.text, position + 1) if position < len(self.text) and self.text[position] == " " else None
+        return m.group(0) if m else ""
+
+    def is_verb(self, word: str) -> bool:
+        return word.lower() in self.verbs or word.lower() in FUNCTION_WORDS
+
     def is_modifier(self, mention: Mention) -> bool:
-        """A mention used as a modifier: "a UN resolution", "U.S.-led", "the Iraqi elections"."""
+        """A mention used as a modifier of a noun: "a UN resolution", "U.S.-led", "the Iraq war"."""
         text = self.text
         if _COMPOUND_AFTER.match(text, mention.end):
             return True
-        if _MODIFIER_BEFORE.search(text[max(0, mention.start - 40) : mention.start]) and not mention.role:
-            nxt = _WORD.match(text, mention.end + 1) if mention.end < len(text) and text[mention.end] == " " else None
-            return bool(nxt and nxt.group(0)[:1].islower())
-        if mention.kind == "demonym" and not mention.role:
-            plural = mention.text.endswith("s") and not mention.text.endswith(("ss", "ese", "is"))
-            if not plural:
-                nxt = (
-                    _WORD.match(text, mention.end + 1) if mention.end < len(text) and text[mention.end] == " " else None
-                )
-                return bool(nxt and nxt.group(0)[:1].islower())
-        return False
+        if mention.role or mention.kind == "person":
+            return False
+        nxt = self.next_word(mention.end)
+        if not nxt:
+            return False
+        in_headline = mention.start < self.headline_end
+        lowercase = nxt[:1].islower() or (in_headline and nxt[:1].isupper() and not self._mention_at(mention.end + 1))
+        if not lowercase or nxt.lower() in PREPOSITIONS or self.is_verb(nxt):
+            return False
+        if mention.kind == "demonym":
+            return True
+        return True
+
+    def _mention_at(self, position: int) -> bool:
+        i = bisect_left(self.starts, position)
+        return i < len(self.starts) and self.starts[i] == position
+
+    def heads_noun_phrase_to(self, mention: Mention, position: int) -> bool:
+        """True when a modifier mention's noun phrase runs up to ``position`` ("American activist groups asked")."""
+        between = self.text[mention.end : position]
+        if re.search(r"[,;:()\"“”]", between):
+            return False
+        tokens = between.split()
+        return 0 < len(tokens) <= 3 and not any(self.is_verb(t) or t.lower() in PREPOSITIONS for t in tokens)
 
     def coordinated(self, mention: Mention, lo: int, hi: int) -> list[Mention]:
         """The mention with its coordinated siblings ("Britain, France and Germany") inside [lo, hi)."""
-        pool = self.in_range(lo, hi)
+        pool = [m for m in self.in_range(lo, hi) if m.kind != "place" or mention.kind == "place"]
         if mention not in pool:
             return [mention]
         i = pool.index(mention)
@@ -143,29 +185,31 @@ class DocContext:
         return group
 
     def resolve_pronoun(self, pronoun: str, position: int, sent_start: int, exclude: set[str]) -> list[Mention]:
-        """What a pronoun at ``position`` refers to: the latest fitting mention (plural: its coordination)."""
+        """What a pronoun at ``position`` refers to: the latest fitting mention (plural: its coordination).
+
+        Non-state mentions count: "militants ... said they negotiated" refers to the militants, and the
+        event is then dropped because they are not coded.
+        """
         word = pronoun.lower()
-        window = self.in_range(max(0, sent_start - 600), position)
-        window = [m for m in window if m.end <= position and self.code(m) and self.code(m) not in exclude]
-        if word in _FIRST_PERSON:
+        window = [m for m in self.in_range(max(0, sent_start - 600), position)
+                  if m.end <= position and m.kind != "place" and not self.is_modifier(m)
+                  and (not self.code(m) or self.code(m) not in exclude)]
+        if word in _FIRST_PERSON or not window:
             return []
         if word in _PERSON_PRONOUNS:
-            people = [m for m in window if m.kind == "person"]
-            if word in ("who", "whom") and window and window[-1].kind != "person":
+            if word in ("who", "whom") and window[-1].kind != "person":
                 return [window[-1]]
+            people = [m for m in window if m.kind == "person"]
             return people[-1:] if people else []
-        if not window:
-            return []
         last = window[-1]
         if word in _SINGULAR_PRONOUNS:
-            states = [m for m in window if m.kind != "person"]
-            return states[-1:] if states else []
+            things = [m for m in window if m.kind != "person"]
+            return things[-1:] if things else []
         group = self.coordinated(last, max(0, sent_start - 600), position)
         if len(group) > 1:
             return group
-        same_sentence = [m for m in window if m.start >= sent_start]
-        codes = {self.code(m) for m in same_sentence}
-        if len(codes) >= 2:
+        same_sentence = [m for m in window if m.start >= sent_start and self.code(m)]
+        if len({self.code(m) for m in same_sentence}) >= 2:
             return same_sentence
         return [last]
 

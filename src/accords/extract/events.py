@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..model import ActorRef, Event, Evidence, Mention, Sentence
 from ..normalize import fold
-from .context import DocContext, clause_bounds, words
+from .context import PREPOSITIONS, DocContext, clause_bounds, words
 from .dates import DateMention, find_dates, nearest_date
 from .triggers import TriggerForm, TriggerLexicon
 
@@ -43,13 +43,7 @@ _HYPHEN_PAIR = re.compile(r"^\s*[-–]\s*$")
 _JOINT_AND = re.compile(r"^\s+and\s+$", re.I)
 _JOINT_WITH = re.compile(r"^\s+(?:with|alongside|and)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _IN_PLACE = re.compile(r"^,\s+(?:in|visiting)\s+$", re.I)
-_TARGET_PREP = re.compile(
-    r"\b(out of|with|to|from|of|on|against|in|into|between|for|at|toward|towards|over|near|"
-    r"along|vs\.?|versus|by)\s+(?:the\s+|its\s+|their\s+)?$",
-    re.I,
-)
-_LOC_PREPS = frozenset({"to", "in", "into", "from", "out of", "toward", "towards", "at", "of"})
-MAX_TARGET_WORDS = 9
+MAX_TARGET_WORDS = 12
 
 
 @dataclass(slots=True)
@@ -162,7 +156,7 @@ class EventExtractor:
                     sources = self._subject_after(ctx, end, sentence)
             if not pair:
                 targets = self._objects(ctx, end, clause_end, definition.preps, "loc" in definition.flags)
-                if not targets and ("loc" in definition.flags):
+                if not targets and definition.type not in SYMMETRIC:
                     targets = self._pronoun_target(ctx, end, clause_end, sentence, sources)
         if pair:
             sources, targets = pair[:1], pair[1:]
@@ -187,15 +181,26 @@ class EventExtractor:
         )
 
     def _modality(self, text: str, clause_start: int, start: int, sentence: Sentence, end: int) -> str:
-        before = words(text[clause_start:start])
-        joined = " " + " ".join(before) + " "
+        """The strongest cue before the trigger: negate > refuse > threat > conditional > hypothetical > future.
+
+        Cues are matched longest first, so "plans to" (future) is not also read as "plans" (hypothetical).
+        """
+        before = " " + " ".join(words(text[clause_start:start])) + " "
+        n_words = len(before.split())
         effects: set[str] = set()
         for cue in self.triggers.cues:
             if cue.effect == "conditional":
                 continue
-            tail = " " + " ".join(before[-cue.window :]) + " "
-            if f" {cue.cue} " in tail:
-                effects.add(cue.effect)
+            needle = f" {cue.cue} "
+            at = before.find(needle)
+            while at >= 0:
+                words_after = len(before[at + len(needle) :].split())
+                if words_after < cue.window:
+                    effects.add(cue.effect)
+                    before = before[:at] + " " + "_ " * len(cue.cue.split()) + before[at + len(needle) :]
+                    break
+                at = before.find(needle, at + 1)
+        del n_words
         sentence_words = " " + " ".join(words(text[sentence.start : sentence.end])) + " "
         conditional = any(f" {c.cue} " in sentence_words for c in self.triggers.cues if c.effect == "conditional")
         for effect in ("negate", "refuse", "threat"):
@@ -203,42 +208,47 @@ class EventExtractor:
                 return effect
         if conditional and ("hypothetical" in effects or "future" in effects):
             return "conditional"
-        if "hypothetical" in effects:
-            return "hypothetical"
-        if "future" in effects and " to " not in joined[-5:]:
-            return "future"
-        if "future" in effects:
-            return "future"
+        for effect in ("hypothetical", "future"):
+            if effect in effects:
+                return effect
         return ""
 
-    # -- arguments ------------------------------------------------------------------------------------------
-
     def _eligible_subject(self, ctx: DocContext, m: Mention, clause_start: int) -> bool:
-        if not ctx.code(m) and m.kind not in ("person", "entity"):
+        """Whether a mention can be a subject: not a place, not inside a prepositional phrase, and a bare
+        demonym only in its collective forms ("Palestinians", "the French"), not "Australian threaten"."""
+        if m.kind == "place" or ctx.after_preposition(m, clause_start):
             return False
-        prep = ctx.after_preposition(m, clause_start)
-        return prep == "" and not ctx.is_modifier(m)
+        if m.kind == "demonym" and not m.role:
+            return m.text.lower().startswith("the ") or m.text.endswith("s")
+        return True
 
     def _subject(
         self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int, exclude: set[str]
     ) -> list[Mention]:
+        """The actor(s) acting before ``position``: the nearest eligible mention or what a pronoun stands for.
+
+        A non-state subject is returned as is (the event is then not coded); a modifier whose noun phrase
+        runs up to the trigger ("American activist groups asked") means the subject is not an actor.
+        """
         chosen = None
         for m in reversed(ctx.before(position, clause_start)):
-            if self._eligible_subject(ctx, m, clause_start):
-                chosen = m
-                break
+            if not self._eligible_subject(ctx, m, clause_start):
+                continue
+            if ctx.is_modifier(m):
+                if ctx.heads_noun_phrase_to(m, position):
+                    return []
+                continue
+            chosen = m
+            break
         pronoun = ctx.last_pronoun(chosen.end if chosen else clause_start, position)
         if pronoun is not None:
             resolved = ctx.resolve_pronoun(pronoun.group(1), pronoun.start(), sentence.start, exclude)
-            if resolved:
+            if resolved or chosen is None:
                 return resolved
         if chosen is None:
             return []
-        return [
-            m
-            for m in ctx.coordinated(chosen, clause_start, position)
-            if ctx.after_preposition(m, clause_start) in ("",) or m is chosen
-        ]
+        return [m for m in ctx.coordinated(chosen, clause_start, position)
+                if m is chosen or self._eligible_subject(ctx, m, clause_start)]
 
     def _subject_after(self, ctx: DocContext, end: int, sentence: Sentence) -> list[Mention]:
         comma = ctx.text.find(", ", end, sentence.end)
@@ -246,7 +256,7 @@ class EventExtractor:
             return []
         following = ctx.in_range(comma, sentence.end)
         for m in following[:2]:
-            if self._eligible_subject(ctx, m, comma):
+            if self._eligible_subject(ctx, m, comma) and not ctx.is_modifier(m):
                 return [m]
         return []
 
@@ -274,26 +284,55 @@ class EventExtractor:
         return [], []
 
     def _objects(self, ctx: DocContext, end: int, clause_end: int, preps: tuple[str, ...], loc: bool) -> list[Mention]:
+        """The target after a trigger: a direct object, or the object of one of the trigger's prepositions.
+
+        Up to two words may stand between the preposition and the mention ("with the interim Iraqi prime
+        minister"), and an "of"/"from" chain may follow the preposition ("against leaders of Belarus").
+        Places (cities, regions) are targets only for movement triggers (``loc``).
+        """
         text = ctx.text
         for m in ctx.in_range(end, clause_end):
-            gap = text[end : m.start]
-            gap_words = words(gap)
-            if len(gap_words) > MAX_TARGET_WORDS:
-                break
-            if "0" in preps and all(w in _DIRECT_FILLERS or w.isdigit() for w in gap_words) and "," not in gap:
-                return ctx.coordinated(m, end, clause_end)
-            prep = _TARGET_PREP.search(gap)
-            if prep is None:
+            if (m.kind == "place" and not loc) or ctx.is_modifier(m):
                 continue
-            word = prep.group(1).lower().rstrip(".")
-            if word in preps or (loc and word in _LOC_PREPS and m.kind in _PLACE_KINDS):
+            gap = text[end : m.start]
+            tokens = words(gap)
+            if len(tokens) > MAX_TARGET_WORDS:
+                break
+            if "0" in preps and "," not in gap and all(
+                (t in _DIRECT_FILLERS or t.isdigit() or (t not in PREPOSITIONS and not ctx.is_verb(t)))
+                for t in tokens
+            ) and len([t for t in tokens if t not in _DIRECT_FILLERS]) <= 1:
                 return ctx.coordinated(m, end, clause_end)
+            found = _last_preposition(tokens)
+            if found is None:
+                continue
+            index, prep = found
+            rest = [t for t in tokens[index + len(prep.split()) :] if t not in _DIRECT_FILLERS]
+            if len(rest) > 2:
+                continue
+            if prep in preps or (prep == "between" and "between" in preps):
+                return ctx.coordinated(m, end, clause_end)
+            # "against leaders of the former Soviet republic of Belarus": walk back an of/from chain
+            while prep in ("of", "from"):
+                earlier = _last_preposition(tokens[:index])
+                if earlier is None or index - earlier[0] > 5:
+                    break
+                index, prep = earlier
+                if prep in preps:
+                    return [m]
         return []
 
     def _pronoun_target(
         self, ctx: DocContext, end: int, clause_end: int, sentence: Sentence, sources: list[Mention]
     ) -> list[Mention]:
-        return []
+        """"threatening sanctions on its oil industry": a possessive pronoun after the trigger is the target."""
+        window = ctx.text[end : min(clause_end, end + 60)]
+        m = re.search(r"\b(its|their)\b", window, re.I)
+        if m is None:
+            return []
+        exclude = {ctx.code(s) for s in sources}
+        return [r for r in ctx.resolve_pronoun(m.group(1), end + m.start(), sentence.start, exclude)
+                if ctx.code(r) and ctx.code(r) not in exclude][:1]
 
     def _place_in_sentence(
         self, ctx: DocContext, sentence: Sentence, sources: list[Mention], after: int = 0
@@ -441,8 +480,18 @@ class EventExtractor:
         return ActorRef(code=code, name=name, sector=mention.sector, actor=mention.actor)
 
 
+def _last_preposition(tokens: list[str]) -> tuple[int, str] | None:
+    """The last preposition among ``tokens`` as (index, preposition); "out of" counts as one."""
+    for i in range(len(tokens) - 1, -1, -1):
+        if tokens[i] in PREPOSITIONS:
+            if tokens[i] == "of" and i > 0 and tokens[i - 1] == "out":
+                return i - 1, "out of"
+            return i, tokens[i]
+    return None
+
+
 _DIRECT_FILLERS = frozenset(
     """the a an its their his her our two three four five six seven eight nine ten dozens hundreds thousands
     several some many more new top senior visiting fellow former embattled neighbouring neighboring""".split()
 )
-_PLACE_KINDS = frozenset({"name", "variant", "capital", "seat"})
+_PLACE_KINDS = frozenset({"name", "variant", "capital", "seat", "place"})

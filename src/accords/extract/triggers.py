@@ -8,6 +8,7 @@ word is inflected ("hold talks" -> "held talks"). The cue table
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ahocorasick
@@ -104,6 +105,8 @@ class TriggerLexicon:
             key=lambda c: -len(c.cue),
         )
         forms: dict[str, list[TriggerForm]] = {}
+        self.gapped: list[tuple[re.Pattern, TriggerForm]] = []
+        verb_words: set[str] = set()
         for row in tables.get("events", []):
             if row["type"] not in self.types:
                 raise ValueError(f"{row.get('_line', 'events.tsv')}: unknown event type {row['type']!r}")
@@ -115,14 +118,22 @@ class TriggerLexicon:
                 flags=frozenset(f.strip() for f in row["flags"].split(",") if f.strip()),
             )
             if definition.pos == "verb":
-                head, _, rest = definition.lemma.partition(" ")
+                phrase, _, tail = definition.lemma.partition("…")
+                head, _, rest = phrase.strip().partition(" ")
                 for form, word in inflect(head, irregular).items():
+                    verb_words.add(word)
                     if form == "base" and "nobase" in definition.flags:
                         continue
                     surface = f"{word} {rest}".strip()
-                    forms.setdefault(fold(surface), []).append(TriggerForm(definition, form))
+                    if tail:
+                        # "cut … troops": up to four words may stand in the gap
+                        pattern = rf"\b{re.escape(fold(surface))}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(fold(tail.strip()))}\b"
+                        self.gapped.append((re.compile(pattern), TriggerForm(definition, form)))
+                    else:
+                        forms.setdefault(fold(surface), []).append(TriggerForm(definition, form))
             else:
                 forms.setdefault(fold(definition.lemma), []).append(TriggerForm(definition, "noun"))
+        self.verb_words = frozenset(verb_words)
         self.automaton = ahocorasick.Automaton()
         for surface, values in forms.items():
             self.automaton.add_word(surface, (len(surface), tuple(values)))
@@ -140,6 +151,9 @@ class TriggerLexicon:
             if end < n and (folded[end].isalnum() or folded[end] == "-"):
                 continue
             hits.append((start, end, values))
+        for pattern, form in self.gapped:
+            for m in pattern.finditer(folded):
+                hits.append((m.start(), m.end(), (form,)))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen = []
         last = -1

@@ -35,6 +35,7 @@ class Vocabulary:
         self.project_stage = regex("project_stage")
         self.plan_cue = regex("plan_cue")
         self.reporting_verb = regex("reporting_verb")
+        self.reporting_verbs = frozenset(p for p in by_kind.get("reporting_verb", {}) if " " not in p)
         self.sector_terms: list[tuple[str, str]] = []
         for row in lexicon.tables.get("sectors", []):
             for term in split_list(row["terms"]):
