@@ -346,7 +346,9 @@ def write(store: Store, fmt: str, tables: list[str], out: TextIO | None, path: P
 
             columns = list(rows[0]) if rows else _empty_columns(table)
             data = {c: [r.get(c) for r in rows] for c in columns}
-            pq.write_table(pa.table(data) if rows else pa.table({c: pa.array([], pa.string()) for c in columns}), target)
+            pq.write_table(
+                pa.table(data) if rows else pa.table({c: pa.array([], pa.string()) for c in columns}), target
+            )
     return counts
 
 

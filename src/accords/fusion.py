@@ -389,7 +389,7 @@ class _Fuser:
         day = cl.day()
         docs = sorted({m["doc"] for m in cl.members})
         types = sorted({m["type"] for m in cl.members})
-        place = self._place(cl, a, b)
+        place = self._place(cl, a, b) if cl.family == "meeting" else None
         label = self.label(cl, a, b, day, place)
         weight = sum(self.weights.get(t, 0.0) for t in types) / len(types)
         base = f"{a}-{b}/{day.isoformat() if day else 'undated'}/{cl.family}"
@@ -552,7 +552,7 @@ class _Fuser:
         return best
 
     def _store_record(self, parties: str, rec: list[dict]) -> int:
-        title = max((m["title"] for m in rec), key=lambda t: (len(content_words(t)), len(t)))
+        title = max((m["title"] for m in rec), key=_title_rank)
         days = Counter(m["_day"] for m in rec if m["_day"])
         day = min(d for d, n in days.items() if n == max(days.values())) if days else None
         statuses = Counter(m["status"] for m in rec)
@@ -786,6 +786,14 @@ class _Fuser:
 
     def _registry_of(self, a: str, b: str) -> list[dict]:
         return self.store.rows("registry_of_dyad", a=a, b=b, since=None, until=None)
+
+
+_FORMAL = re.compile(r"^(?:the\s+|an?\s+)?(?:agreement|treaty|accord|convention|memorandum|protocol|pact|charter)\b", re.I)
+
+
+def _title_rank(title: str) -> tuple:
+    """Prefer a formal title ("Agreement on ...") and then the most specific one."""
+    return (bool(_FORMAL.match(title)), len(content_words(title)), len(title))
 
 
 _PROJECT_STAGES = {"discussed": 0, "planned": 1, "under construction": 2, "completed": 3, "cancelled": 4}
