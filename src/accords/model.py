@@ -63,6 +63,7 @@ class Mention:
     kind: str  # the lexicon table that matched: country, capital, seat, demonym, organization, person, ...
     entry: object = None  # the lexicon entry (knowledge.Entry) or None for unresolved role phrases
     role: str = ""  # role code for role phrases / people ("head_of_state", ...)
+    noun: str = ""  # the role word heading the mention, if any ("troops", "defence minister")
     sector: str = ""  # actor-type code of this mention (GOV, MIL, ...)
     actor: str = ""  # Actor.id this mention resolved to ("" when unresolved)
     code: str = ""  # the actor code it stands for in events ("" for non-state or unresolved)

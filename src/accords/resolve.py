@@ -288,14 +288,16 @@ class Resolver:
             hit = group.hits[-1] if group.person else group.hits[0]
             if st.day is not None:
                 candidates = [c for c in candidates if c.term_on(st.day) is not None]
-            elif hit.start == st.sentence_starts.get(hit.sentence) or len(hit.text) < 4:
-                return None  # no date to check the office against: "Key allies ..." is not John Key
+            elif len(hit.text) < 4:
+                return None  # no date to check the office against: a short surname alone is too weak
             offices = {(st_code, r.role) for r in group.roles if r.role for st_code in
                        ([group.state.code] if group.state is not None else [])}
             if offices:
                 candidates = [c for c in candidates if any((t.country, t.role) in offices for t in c.terms)]
-            if len(candidates) != 1 or self._coref_only(hit.text):
+            if len(candidates) != 1:
                 return None
+            if self._coref_only(hit.text) and (st.day is None or hit.start == st.sentence_starts.get(hit.sentence)):
+                return None  # "May", "Friday", "Key": a common word unless the date and position say otherwise
             return candidates[0]
         if len(candidates) == 1:
             return candidates[0]
@@ -395,6 +397,7 @@ class Resolver:
             kind=kind,
             entry=entry,
             role=role,
+            noun=group.roles[-1].phrase if group.roles else "",
             sector=actor.sector,
             actor=actor.id,
             code=actor.code,

@@ -142,10 +142,10 @@ class DocContext:
         text = self.text
         if _COMPOUND_AFTER.match(text, mention.end):
             return True
-        if mention.role or mention.kind == "person":
+        if mention.role or mention.noun or mention.kind == "person":
             return False
         nxt = self.next_word(mention.end)
-        if not nxt:
+        if not nxt or nxt.endswith("ly"):
             return False
         in_headline = mention.start < self.headline_end
         lowercase = nxt[:1].islower() or (in_headline and nxt[:1].isupper() and not self._mention_at(mention.end + 1))

@@ -291,9 +291,12 @@ class EventExtractor:
         Places (cities, regions) are targets only for movement triggers (``loc``).
         """
         text = ctx.text
-        for m in ctx.in_range(end, clause_end):
-            if (m.kind == "place" and not loc) or ctx.is_modifier(m):
+        pool = ctx.in_range(end, clause_end)
+        for i, m in enumerate(pool):
+            if m.kind == "place" and not loc:
                 continue
+            if ctx.is_modifier(m) and (m.kind != "demonym" or _of_follows(text, m, pool[i + 1 :])):
+                continue  # "the former Soviet republic of Belarus": Belarus is the target, not "Soviet"
             gap = text[end : m.start]
             tokens = words(gap)
             if len(tokens) > MAX_TARGET_WORDS:
@@ -313,7 +316,7 @@ class EventExtractor:
             if prep in preps or (prep == "between" and "between" in preps):
                 return ctx.coordinated(m, end, clause_end)
             # "against leaders of the former Soviet republic of Belarus": walk back an of/from chain
-            while prep in ("of", "from"):
+            while prep in ("of", "from", "with"):
                 earlier = _last_preposition(tokens[:index])
                 if earlier is None or index - earlier[0] > 5:
                     break
@@ -478,6 +481,12 @@ class EventExtractor:
         if actor is not None and actor.kind == "person":
             name = actor.person
         return ActorRef(code=code, name=name, sector=mention.sector, actor=mention.actor)
+
+
+def _of_follows(text: str, mention: Mention, later: list[Mention]) -> bool:
+    """Whether a later mention is attached by "of" within a few words ("Soviet republic of Belarus")."""
+    return any(re.search(r"\bof\s+(?:the\s+)?$", text[mention.end : m.start]) and len(text[mention.end : m.start].split())
+               <= 5 for m in later[:2])
 
 
 def _last_preposition(tokens: list[str]) -> tuple[int, str] | None:
