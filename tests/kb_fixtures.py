@@ -44,7 +44,9 @@ PEOPLE = {
 
 class Builder:
     def __init__(self, doc_id: str, text: str, published: date | None = None, source: str = "test", url: str = ""):
-        self.doc = Document(id=doc_id, text=text, title=text.split("\n", 1)[0], published=published, source=source, url=url)
+        self.doc = Document(
+            id=doc_id, text=text, title=text.split("\n", 1)[0], published=published, source=source, url=url
+        )
         self.analysis = Analysis(document=self.doc)
         pos = 0
         for i, line in enumerate(text.split("\n")):
@@ -65,8 +67,14 @@ class Builder:
         else:
             country, role = PEOPLE[key]
             actor = Actor(
-                id=f"person:{key}", code=country, name=key, kind="person", sector="GOV", country=country,
-                person=key, role=role,
+                id=f"person:{key}",
+                code=country,
+                name=key,
+                kind="person",
+                sector="GOV",
+                country=country,
+                person=key,
+                role=role,
             )
         self.actors[key] = actor
         self.analysis.actors.append(actor)
@@ -75,8 +83,15 @@ class Builder:
     def mention(self, key: str, phrase: str, kind: str | None = None) -> None:
         actor = self.actor(key)
         ev = self.span(phrase)
-        m = Mention(ev.start, ev.end, phrase, ev.sentence, kind or ("person" if actor.kind == "person" else "country"),
-                    actor=actor.id, code=actor.code)
+        m = Mention(
+            ev.start,
+            ev.end,
+            phrase,
+            ev.sentence,
+            kind or ("person" if actor.kind == "person" else "country"),
+            actor=actor.id,
+            code=actor.code,
+        )
         actor.mentions.append(m)
         self.analysis.mentions.append(m)
 
@@ -84,20 +99,48 @@ class Builder:
         actor = self.actor(key)
         return ActorRef(actor.code, actor.name, actor.sector, actor.id)
 
-    def event(self, type_: str, source: str, target: str, phrase: str, day: date | None = None,
-              date_source: str = "text", trigger: str = "", sectors: list[str] | None = None) -> None:
+    def event(
+        self,
+        type_: str,
+        source: str,
+        target: str,
+        phrase: str,
+        day: date | None = None,
+        date_source: str = "text",
+        trigger: str = "",
+        sectors: list[str] | None = None,
+    ) -> None:
         self.analysis.events.append(
-            Event(type_, CAMEO.get(type_, "01"), self.ref(source), self.ref(target),
-                  date=day or self.doc.published, date_source=date_source if day else "published",
-                  confidence=0.8, evidence=[self.span(phrase)], trigger=trigger or phrase.split()[0],
-                  sectors=sectors or [])
+            Event(
+                type_,
+                CAMEO.get(type_, "01"),
+                self.ref(source),
+                self.ref(target),
+                date=day or self.doc.published,
+                date_source=date_source if day else "published",
+                confidence=0.8,
+                evidence=[self.span(phrase)],
+                trigger=trigger or phrase.split()[0],
+                sectors=sectors or [],
+            )
         )
 
-    def agreement(self, title: str, phrase: str, day: date | None, named: bool = True, count: int | None = None,
-                  sectors: list[str] | None = None, status: str = "signed", creates: str = "",
-                  parties: tuple[str, ...] = ("MLI", "RUS")) -> None:
+    def agreement(
+        self,
+        title: str,
+        phrase: str,
+        day: date | None,
+        named: bool = True,
+        count: int | None = None,
+        sectors: list[str] | None = None,
+        status: str = "signed",
+        creates: str = "",
+        parties: tuple[str, ...] = ("MLI", "RUS"),
+    ) -> None:
         self.analysis.agreements.append(
-            Agreement(title, list(parties), status, status, day, sectors or [], count, named, creates, [self.span(phrase)])
+            Agreement(
+                title, list(parties), status, status, day, sectors or [], count, named, creates, [self.span(phrase)]
+            )
         )
 
     def project(self, name: str, phrase: str, stage: str = "discussed", sectors: list[str] | None = None) -> None:
@@ -132,14 +175,40 @@ def wire_analysis() -> Analysis:
     b.mention("Assimi Goïta", "Col Assimi Goïta")
     b.mention("Vladimir Putin", "Vladimir Putin")
     b.mention("RUS", "Moscow", kind="capital")
-    b.event("AGREE", "MLI", "RUS", "Mali and Russia signed a comprehensive series of agreements", VISIT, trigger="signed")
-    b.event("CONSULT", "Assimi Goïta", "Vladimir Putin", "Col Assimi Goïta held talks with Vladimir Putin in Moscow during his official visit", VISIT, trigger="talks")
+    b.event(
+        "AGREE", "MLI", "RUS", "Mali and Russia signed a comprehensive series of agreements", VISIT, trigger="signed"
+    )
+    b.event(
+        "CONSULT",
+        "Assimi Goïta",
+        "Vladimir Putin",
+        "Col Assimi Goïta held talks with Vladimir Putin in Moscow during his official visit",
+        VISIT,
+        trigger="talks",
+    )
     b.event("SUPPORT", "Assimi Goïta", "RUS", "Goïta thanked Russia for the warm welcome", None, trigger="thanked")
-    b.event("MOBILIZE", "RUS", "MLI", "Russian troops now operate in Mali under Russian command", None, trigger="operate", sectors=["military"])
-    b.agreement("a comprehensive series of agreements", "a comprehensive series of agreements", VISIT, named=False,
-                sectors=["trade", "military"])
-    b.agreement("Agreement on nuclear energy cooperation", "an agreement on nuclear energy cooperation", VISIT,
-                sectors=["nuclear energy"])
+    b.event(
+        "MOBILIZE",
+        "RUS",
+        "MLI",
+        "Russian troops now operate in Mali under Russian command",
+        None,
+        trigger="operate",
+        sectors=["military"],
+    )
+    b.agreement(
+        "a comprehensive series of agreements",
+        "a comprehensive series of agreements",
+        VISIT,
+        named=False,
+        sectors=["trade", "military"],
+    )
+    b.agreement(
+        "Agreement on nuclear energy cooperation",
+        "an agreement on nuclear energy cooperation",
+        VISIT,
+        sectors=["nuclear energy"],
+    )
     b.quote("This visit will deepen our relationship,", "Assimi Goïta")
     return b.analysis
 
@@ -150,14 +219,30 @@ def site_analysis() -> Analysis:
     b.mention("Assimi Goita", "Assimi Goita")
     b.mention("RUS", "Moscow", kind="capital")
     b.mention("RUS", "Russia")
-    b.event("CONSULT", "Vladimir Putin", "Assimi Goita", "Vladimir Putin met Assimi Goita in Moscow during an official visit to Russia", VISIT, trigger="met")
+    b.event(
+        "CONSULT",
+        "Vladimir Putin",
+        "Assimi Goita",
+        "Vladimir Putin met Assimi Goita in Moscow during an official visit to Russia",
+        VISIT,
+        trigger="met",
+    )
     b.event("AGREE", "MLI", "RUS", "Three documents were signed at the Kremlin", VISIT, trigger="signed")
     b.event("SUPPORT", "Assimi Goita", "RUS", "Goita thanked Russia for its support", None, trigger="thanked")
     b.agreement("three documents", "Three documents were signed", VISIT, named=False, count=3)
     b.agreement("Agreement on the fundamentals of relations", "an agreement on the fundamentals of relations", VISIT)
-    b.agreement("Agreement on an intergovernmental commission for trade", "an agreement on an intergovernmental commission for trade",
-                VISIT, creates="intergovernmental commission", sectors=["trade"])
-    b.agreement("Agreement on cooperation in the peaceful use of nuclear energy",
-                "an agreement on cooperation in the peaceful use of nuclear energy", VISIT, sectors=["nuclear energy"])
+    b.agreement(
+        "Agreement on an intergovernmental commission for trade",
+        "an agreement on an intergovernmental commission for trade",
+        VISIT,
+        creates="intergovernmental commission",
+        sectors=["trade"],
+    )
+    b.agreement(
+        "Agreement on cooperation in the peaceful use of nuclear energy",
+        "an agreement on cooperation in the peaceful use of nuclear energy",
+        VISIT,
+        sectors=["nuclear energy"],
+    )
     b.quote("We enjoy good bilateral relations,", "Assimi Goita")
     return b.analysis
