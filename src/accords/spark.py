@@ -294,6 +294,10 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
     return builder.getOrCreate()
 
 
+def _active_session() -> SparkSession | None:
+    return _require("pyspark.sql").SparkSession.getActiveSession()
+
+
 def detect_format(path: str) -> str:
     """``jsonl``, ``parquet`` or ``csv`` from the path's suffix (or, for a local folder, its files')."""
     name = path.rstrip("/").lower()
@@ -351,7 +355,7 @@ def run(
     ``max_error_messages`` of them as ``error_messages``. A session created
     here is stopped at the end; one passed in is left running.
     """
-    own = spark is None
+    own = spark is None and _active_session() is None
     session = spark or spark_session(master, conf)
     storage = _require("pyspark").StorageLevel
     try:

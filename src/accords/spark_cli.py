@@ -54,13 +54,16 @@ def spark_extract(
     JSON strings; input items that are not documents go to OUTPUT/_errors/.
     Needs the spark extra (pip install 'accords[spark]') and Java 17+.
     """
-    from .spark import SparkUnavailable, run, spark_session
+    from .spark import SparkUnavailable, _active_session, run, spark_session
 
     settings = _conf(conf)
     settings.setdefault("spark.ui.showConsoleProgress", "false")
     dictionaries = [str(d.resolve()) for d in dictionary or ()]
     try:
+        own = _active_session() is None
         session = spark_session(master, settings)
+        if own:
+            session.sparkContext.setLogLevel("ERROR")  # Spark's warnings would bury the summary
     except SparkUnavailable as exc:
         stderr.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -86,7 +89,8 @@ def spark_extract(
         stderr.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     finally:
-        session.stop()
+        if own:  # leave a session that was running before (an embedding job, tests) alone
+            session.stop()
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
     else:

@@ -34,7 +34,7 @@ from .vocabulary import Vocabulary
 
 SIGNED_STAGES = frozenset({"signed", "ratified", "in force", "suspended", "withdrawn"})
 _ENUM_MARK = re.compile(r"(?:^|\s)\((?:i{1,3}|iv|vi{0,3}|ix|x|[a-h]|\d{1,2})\)\s+|(?:^|\n)\s*(?:[-•*▪]|\d{1,2}[.)])\s+")
-_COMPLEMENT = re.compile(r"^\s+(on|for|concerning|regarding|about|to|in)\s+", re.I)
+_COMPLEMENT = re.compile(r"^\s+(on|for|concerning|regarding|about|in)\s+", re.I)
 _BETWEEN = re.compile(r"^\s+(?:signed\s+)?between\s+", re.I)
 _COMPLEMENT_END = re.compile(
     r";|\.\s|\.$|,\s+(?:which|who|that|and\s+(?:the|a|an)\s+(?:other|another))|\s+and\s+another\b|"
@@ -118,11 +118,17 @@ class AgreementExtractor:
                     if header_date is not None and agreement.date == published:
                         agreement.date = header_date
                     records.append((agreement, sentence.index))
+        headline_status = None
+        if analysis.sentences and self.vocab.agreement_noun.search(analysis.sentences[0].text):
+            first = analysis.sentences[0]
+            headline_status = self._status(ctx, first, first.start)
         for sentence in analysis.sentences:
             for m in self.vocab.agreement_noun.finditer(text, sentence.start, sentence.end):
                 if any(s <= m.start() < e for s, e in covered):
                     continue
                 status = self._status(ctx, sentence, m.start())
+                if status is None and sentence.index > 0:
+                    status = headline_status
                 if status is None:
                     continue
                 for agreement in self._from_mention(ctx, sentence, m, status, events, main, published):
@@ -354,7 +360,7 @@ class AgreementExtractor:
             rest = rest[between.end() :]
         elif re.match(r"^(?:signed\s+)?between\s", rest, re.I):
             return ""
-        m = re.match(r"^(on|for|concerning|regarding|about|to|in)\s+(.+)$", rest, re.I | re.S)
+        m = re.match(r"^(on|for|concerning|regarding|about|in)\s+(.+)$", rest, re.I | re.S)
         if not m:
             return ""
         body = re.sub(r"\s+", " ", m.group(2)).strip(" ,;.")
@@ -405,30 +411,32 @@ class AgreementExtractor:
         events: list[Event],
         main: tuple[str, str] | None,
     ) -> list[str]:
+        """The parties of an agreement mentioned at [start, end).
+
+        In order: its own words ("between A and B"), the AGREE/CONSULT events of its sentence, the
+        document's main dyad when the sentence names no one else. Actors merely mentioned in the sentence
+        do not make parties.
+        """
         text = ctx.text
         between = re.search(r"\bbetween\s+", text[start:end], re.I)
         if between:
             codes = _codes(ctx, ctx.in_range(start + between.end(), end))
             if len(codes) >= 2:
                 return codes
-        own = _codes(ctx, ctx.in_range(start, end))
         sentence_events = [
-            e
-            for e in events
-            if any(ev.sentence == sentence.index for ev in e.evidence) and e.type in ("AGREE", "CONSULT")
+            e for e in events
+            if any(ev.sentence == sentence.index for ev in e.evidence)
+            and e.type in ("AGREE", "CONSULT") and e.trigger != "agreement"
         ]
-        if sentence_events:
-            codes = sorted({c for e in sentence_events for c in (e.source.code, e.target.code)})
-            if len(codes) >= 2:
-                return codes
-        in_sentence = _codes(ctx, [m for m in ctx.in_range(sentence.start, sentence.end) if not ctx.is_modifier(m)])
-        if len(in_sentence) >= 2:
-            return in_sentence
-        if len(own) >= 2:
-            return own
-        if main is not None and (not in_sentence or set(in_sentence) <= set(main)):
+        codes = sorted({c for e in sentence_events for c in (e.source.code, e.target.code)})
+        if len(codes) >= 2:
+            return codes
+        in_sentence = _codes(
+            ctx, [m for m in ctx.in_range(sentence.start, sentence.end) if not ctx.is_modifier(m) and m.kind != "place"]
+        )
+        if main is not None and set(in_sentence) <= set(main):
             return sorted(main)
-        return in_sentence
+        return []
 
     def _date(self, ctx: DocContext, sentence: Sentence, position: int, published: date | None) -> date | None:
         found = nearest_date(find_dates(sentence.text, published), position - sentence.start)

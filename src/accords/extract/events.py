@@ -34,7 +34,6 @@ from .triggers import TriggerForm, TriggerLexicon
 SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 HOSTILE = frozenset({"ASSAULT", "SANCTION", "COERCE"})
 CONDITIONAL_THREATS = HOSTILE | {"RETREAT", "REJECT"}
-SCHEDULED_OK = frozenset({"CONSULT", "RETREAT", "MOBILIZE"})
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
 _BY = re.compile(r"^\s+by\s+(?:the\s+)?$", re.I)
 _BETWEEN = re.compile(r"^\s+between\s+(?:the\s+)?$", re.I)
@@ -42,6 +41,10 @@ _POSSESSIVE = re.compile(r"^['’]s?\s+(?:[\w-]+\s+){0,2}$")
 _HYPHEN_PAIR = re.compile(r"^\s*[-–]\s*$")
 _JOINT_AND = re.compile(r"^\s+and\s+$", re.I)
 _JOINT_WITH = re.compile(r"^\s+(?:with|alongside|and)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_AS_ALLY = re.compile(r"^\s+(?:sees|saw|see|considers|considered|regards|regarded|views|viewed|calls|called|"
+                      r"described|describes|hailed|hails)\s+(?:the\s+)?$", re.I)
+_ALLY_AFTER = re.compile(r"\s+as\s+(?:a|an|its|their|his|her|our)?\s*(?:[\w-]+\s+){0,2}(?:ally|allies|partner|partners|"
+                         r"friend|friends|brother|brothers)\b", re.I)
 _IN_PLACE = re.compile(r"^,\s+(?:in|visiting)\s+$", re.I)
 MAX_TARGET_WORDS = 12
 
@@ -118,9 +121,7 @@ class EventExtractor:
             else:
                 confidence = 0.6
         elif effect == "future":
-            if event_type not in SCHEDULED_OK:
-                return None
-            confidence = 0.65
+            confidence = 0.65  # announced or scheduled ("will meet", "Poland to cut troops next year")
 
         passive = (
             definition.pos == "verb"
@@ -230,6 +231,10 @@ class EventExtractor:
         A non-state subject is returned as is (the event is then not coded); a modifier whose noun phrase
         runs up to the trigger ("American activist groups asked") means the subject is not an actor.
         """
+        if clause_start > sentence.start and re.search(r"\bbut\s*$", ctx.text[sentence.start : clause_start], re.I) \
+                and not ctx.before(position, clause_start):
+            # "Sudan vows to restore order but calls for peacekeepers": the subject is shared
+            clause_start = clause_bounds(ctx.text, clause_start - 5, clause_start - 5, sentence.start, sentence.end)[0]
         chosen = None
         for m in reversed(ctx.before(position, clause_start)):
             if not self._eligible_subject(ctx, m, clause_start):
@@ -377,6 +382,10 @@ class EventExtractor:
                         "COOPERATE", [a], [b], True, 0.7, gap.strip(), a.start, b.end, sentence, ["joint forces"]
                     )
                 )
+            # "Mali sees Moscow as a strategic ally": regarding another state as an ally is support
+            if _AS_ALLY.match(gap) and _ALLY_AFTER.match(text, b.end) and ctx.code(a) and ctx.code(b):
+                found.append(_Candidate("SUPPORT", [a], [b], False, 0.65, gap.strip(), a.start, b.end, sentence,
+                                        ["regards as an ally"]))
             # "Chirac, in Beijing, ..." : an official in a foreign capital is on a visit
             if a.kind == "person" and b.kind == "capital" and _IN_PLACE.match(gap):
                 found.append(
