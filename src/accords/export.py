@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from .fusion import UNORDERED
 from .store import Store
 
 TABLES = ("events", "agreements", "clusters")
@@ -168,7 +169,10 @@ def _happenings(store: Store) -> list[dict]:
     plover = {r["type"]: r for r in store.rows("plover_all")}
     groups: dict[tuple, dict] = {}
     for r in store.rows("export_events"):
-        key = (r["cluster_key"] or f"event-{r['id']}", r["source_code"], r["type"], r["target_code"])
+        pair = (r["source_code"], r["target_code"])
+        if r["type"] in UNORDERED:  # "A and B met": one happening whichever way a report words it
+            pair = tuple(sorted(pair))
+        key = (r["cluster_key"] or f"event-{r['id']}", pair, r["type"])
         g = groups.get(key)
         if g is None:
             g = groups[key] = {"first": r, "mentions": 0, "docs": {}, "sources": r["cluster_sources"] or 1}
@@ -178,7 +182,7 @@ def _happenings(store: Store) -> list[dict]:
             g["root"] = True
     clusters = {c["ckey"]: c for c in store.rows("export_clusters")}
     out = []
-    for (ckey, _s, _t, _g), g in groups.items():
+    for (ckey, _pair, _type), g in groups.items():
         first = g["first"]
         cluster = clusters.get(ckey)
         out.append(
