@@ -40,6 +40,10 @@ them in Spark SQL with ``from_json``/``get_json_object``, e.g.
 ``accords extract`` prints (it needs only PyArrow, not Spark), for
 ``accords ingest`` to load.
 
+Row order: one JSONL file is written in its line order; a folder of several
+files (or a repartitioned input) in Spark's order, which may differ from the
+order of the input files.
+
 Input items that are not documents (invalid JSON, no text, an unreadable date)
 are left out of the output, like ``accords extract`` leaves them out of its
 output; :func:`run` reports them and writes them to ``OUTPUT/_errors/``
