@@ -365,6 +365,8 @@ class Ingester:
         self.store = store
         self._pipeline = pipeline
         self.force = force
+        if pipeline is not None and hasattr(pipeline, "lexicon"):
+            sync_plover(store, pipeline.lexicon)
 
     @property
     def pipeline(self):

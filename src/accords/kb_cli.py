@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli import _parse_day, _reader_options, _tick, app, progress_bar, stderr
+from .cli import DictionaryOpt, _parse_day, _pipeline, _reader_options, _tick, app, progress_bar, stderr
 
 DbOpt = Annotated[
     str | None,
@@ -60,6 +60,7 @@ def ingest(
     ] = None,
     feed: Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeatable.")] = None,
     db: DbOpt = None,
+    dictionary: DictionaryOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Re-analyze documents already stored.")] = False,
     text_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the text.")] = None,
     id_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the id.")] = None,
@@ -93,8 +94,7 @@ def ingest(
         for url in feed or ():
             yield from fetcher.feed(url)
 
-    ingester = Ingester(store, force=force)
-    ingester.pipeline  # noqa: B018 - build it before the clock starts
+    ingester = Ingester(store, _pipeline(dictionary), force=force)
     started = time.perf_counter()
     done = failed = 0
     with progress_bar("ingesting", quiet) as progress:
