@@ -12,7 +12,7 @@ from accords.pipeline import Pipeline
 UNORDERED = {"AGREE", "CONSULT", "COOPERATE"}
 
 
-def events(pipeline: Pipeline, text: str, published: date = date(2024, 3, 13)) -> set[tuple[str, str, str]]:
+def events(pipeline: Pipeline, text: str, published: date | None = None) -> set[tuple[str, str, str]]:
     analysis = pipeline.analyze(Document(id="t", text=text, published=published))
     out = set()
     for e in analysis.events:

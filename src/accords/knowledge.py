@@ -33,6 +33,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "ambiguity": ("surface", "reading", "cues", "rule"),
     "regions": ("code", "region", "subregion"),
     "descriptors": ("phrase", "kind", "value"),
+    "places": ("name", "country", "kind", "aliases"),
     "events": ("trigger", "pos", "type", "preps", "flags", "notes"),
     "modality": ("cue", "effect", "window"),
     "plover": ("type", "cameo", "weight", "quad", "meaning"),
@@ -51,6 +52,7 @@ _KEYS = {
     "ambiguity": ("surface", "reading"),
     "regions": ("code",),
     "descriptors": ("phrase",),
+    "places": ("name", "country"),
     "events": ("trigger", "pos", "type"),
     "modality": ("cue",),
     "plover": ("type",),
@@ -257,6 +259,7 @@ class Lexicon:
         self._load_people(tables.get("people", []))
         self._load_roles(tables.get("roles", []))
         self._load_descriptors(tables.get("descriptors", []))
+        self._load_places(tables.get("places", []))
         for row in tables.get("actor_types", []):
             self.actor_types[row["code"]] = row["meaning"]
         for row in tables.get("ambiguity", []):
@@ -393,6 +396,16 @@ class Lexicon:
             role = Role(phrase, row["sector"], row["role"], phrase.startswith(("former ", "ex-", "ex ")))
             self.roles[fold(phrase)] = role
             self.add_surface(phrase, Sense("role", role=role))
+
+    def _load_places(self, rows: list[dict[str, str]]) -> None:
+        """Cities, regions and landmarks: they locate events in a state but never act."""
+        for row in rows:
+            country = row["country"].upper()
+            entry = Entry(key=f"place:{row['name']}:{country}", kind="place", name=row["name"], code=country,
+                          country=country, sector="", state_actor=False, coded=False)
+            self.entries[entry.key] = entry
+            for name in [row["name"], *split_list(row["aliases"])]:
+                self.add_surface(name, Sense("place", entry))
 
     def _load_descriptors(self, rows: list[dict[str, str]]) -> None:
         for row in rows:

@@ -46,6 +46,7 @@ class Group:
     entity: Entry | None = None
     roles: list[Role] = field(default_factory=list)
     descriptor: tuple[str, str] | None = None
+    place: Entry | None = None
 
     @property
     def start(self) -> int:
@@ -64,9 +65,12 @@ def _classify(hit: Hit) -> tuple[str, list[Sense]]:
     """The dominant category of a hit: person, state, entity, role or descriptor."""
     people = [s for s in hit.senses if s.entry is not None and s.entry.kind == "person"]
     states = [s for s in hit.senses if s.entry is not None and s.entry.kind in _STATE_KINDS]
-    entities = [s for s in hit.senses if s.entry is not None and s.entry.kind not in _STATE_KINDS | {"person"}]
+    entities = [
+        s for s in hit.senses if s.entry is not None and s.entry.kind not in _STATE_KINDS | {"person", "place"}
+    ]
     roles = [s for s in hit.senses if s.role is not None]
     descriptors = [s for s in hit.senses if s.descriptor is not None]
+    places = [s for s in hit.senses if s.form == "place"]
     full_people = [s for s in people if s.form != "surname"]
     if full_people:
         return "person", full_people
@@ -78,7 +82,9 @@ def _classify(hit: Hit) -> tuple[str, list[Sense]]:
         return "person", people
     if roles:
         return "role", roles
-    return "descriptor", descriptors
+    if descriptors:
+        return "descriptor", descriptors
+    return "place", places
 
 
 def _add(group: Group, category: str, senses: list[Sense]) -> bool:
@@ -105,6 +111,10 @@ def _add(group: Group, category: str, senses: list[Sense]) -> bool:
         if group.entity is not None or group.person:
             return False
         group.entity = senses[0].entry
+    elif category == "place":
+        if group.hits or group.place is not None:
+            return False
+        group.place = senses[0].entry
     elif category == "role":
         group.roles.extend(s.role for s in senses[:1])
     else:
@@ -133,8 +143,9 @@ def group_hits(text: str, hits: list[Hit]) -> list[Group]:
                     current.hits.append(hit)
                     continue
                 current.state, current.person, current.entity, current.roles, current.descriptor = saved
-        current = Group([hit])
+        current = Group([])
         _add(current, category, senses)
+        current.hits.append(hit)
         groups.append(current)
     return groups
 
@@ -189,6 +200,11 @@ class Resolver:
 
     def _resolve_group(self, text: str, group: Group, st: _DocState) -> Mention | None:
         start, end = group.start, group.end
+        if group.place is not None:
+            place = group.place
+            mention = Mention(start=start, end=end, text=text[start:end], sentence=group.sentence, kind="place",
+                              entry=place, sector="", actor="", code=place.country)
+            return mention
         if group.descriptor is not None:
             noun = _GOVERNMENT_NOUNS.match(text, end)
             if noun:

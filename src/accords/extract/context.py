@@ -40,6 +40,7 @@ _FIRST_PERSON = frozenset({"we", "our"})
 _COORD = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s+as well as\s+|\s*/\s*)(?:the\s+)?$", re.I)
 _MODIFIER_BEFORE = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _COMPOUND_AFTER = re.compile(r"^-?(?:led|backed|based|brokered|sponsored|funded|designed|built|made|run|owned|style)\b")
+_AUXILIARIES = frozenset({"was", "were", "is", "are", "be", "been", "being", "has", "have", "had", "reportedly"})
 _WORD = re.compile(r"[\w'’-]+")
 
 
@@ -87,9 +88,12 @@ class DocContext:
         mentions = sorted(analysis.mentions, key=lambda m: m.start)
         headline_end = 0
         if analysis.sentences:
+            # a headline: the document's title, a first line without final punctuation, or title case
             first = analysis.sentences[0]
             tokens = [t for t in first.text.split() if t[:1].isalpha() and len(t) > 3]
-            if tokens and sum(t[:1].isupper() for t in tokens) / len(tokens) > 0.7:
+            title_case = bool(tokens) and sum(t[:1].isupper() for t in tokens) / len(tokens) > 0.7
+            is_title = bool(analysis.document.title) and first.text == analysis.document.title
+            if title_case or is_title or first.text.rstrip()[-1:] not in ".!?\"”":
                 headline_end = first.end
         return cls(analysis, lexicon, analysis.document.text, mentions, [m.start for m in mentions], verbs,
                    headline_end)
@@ -135,7 +139,11 @@ class DocContext:
         return m.group(0) if m else ""
 
     def is_verb(self, word: str) -> bool:
-        return word.lower() in self.verbs or word.lower() in FUNCTION_WORDS
+        """A known verb or function word, or a word shaped like a finite verb ("vows", "signed")."""
+        lower = word.lower()
+        if lower in self.verbs or lower in FUNCTION_WORDS:
+            return True
+        return len(lower) > 3 and (lower.endswith("ed") or (lower.endswith("s") and not lower.endswith(("ss", "us"))))
 
     def is_modifier(self, mention: Mention) -> bool:
         """A mention used as a modifier of a noun: "a UN resolution", "U.S.-led", "the Iraq war"."""
@@ -159,12 +167,16 @@ class DocContext:
         i = bisect_left(self.starts, position)
         return i < len(self.starts) and self.starts[i] == position
 
-    def heads_noun_phrase_to(self, mention: Mention, position: int) -> bool:
-        """True when a modifier mention's noun phrase runs up to ``position`` ("American activist groups asked")."""
+    def heads_noun_phrase_to(self, mention: Mention, position: int, passive: bool = False) -> bool:
+        """True when a modifier mention's noun phrase runs up to ``position`` ("American activist groups asked";
+        with ``passive``, up to the auxiliary: "a Ukrainian patrol boat was seized")."""
         between = self.text[mention.end : position]
         if re.search(r"[,;:()\"“”]", between):
             return False
         tokens = between.split()
+        if passive:
+            while tokens and tokens[-1].lower() in _AUXILIARIES:
+                tokens.pop()
         return 0 < len(tokens) <= 3 and not any(self.is_verb(t) or t.lower() in PREPOSITIONS for t in tokens)
 
     def coordinated(self, mention: Mention, lo: int, hi: int) -> list[Mention]:
@@ -182,6 +194,10 @@ class DocContext:
         while j + 1 < len(pool) and _COORD.match(self.text[pool[j].end : pool[j + 1].start]):
             group.append(pool[j + 1])
             j += 1
+        if len(group) > 1 and group[0].start >= self.headline_end:
+            separators = [self.text[a.end : b.start] for a, b in zip(group, group[1:], strict=False)]
+            if not any(re.search(r"\band\b|&|as well as|/", sep) for sep in separators):
+                return [mention]  # "with Tony Blair, President Bush said": a comma alone is no list
         return group
 
     def resolve_pronoun(self, pronoun: str, position: int, sent_start: int, exclude: set[str]) -> list[Mention]:

@@ -114,6 +114,8 @@ class EventExtractor:
                 return None
             event_type, confidence = "THREATEN", 0.55
         elif effect == "hypothetical":
+            if event_type in HOSTILE and self._reported_by_other(ctx, sentence, clause_start, start):
+                return None  # "Analysts said Israel could strike ...": speculation, not a threat
             if event_type in HOSTILE:
                 event_type, confidence = "THREATEN", 0.55
             elif event_type != "CONSULT":
@@ -140,12 +142,12 @@ class EventExtractor:
                 sources = ctx.coordinated(by[0], end, clause_end)
                 left = ctx.before(start, clause_start)
                 if passive:
-                    targets = self._subject(ctx, sentence, clause_start, start, set())
+                    targets = self._subject(ctx, sentence, clause_start, start, set(), passive_target=True)
                 elif left and text[left[-1].end : start].strip() == "":
                     targets = [left[-1]]
                 confidence -= 0.05
             elif passive:
-                targets = self._subject(ctx, sentence, clause_start, start, set())
+                targets = self._subject(ctx, sentence, clause_start, start, set(), passive_target=True)
                 sources = []
         else:
             if definition.pos == "noun":
@@ -161,6 +163,10 @@ class EventExtractor:
                     targets = self._pronoun_target(ctx, end, clause_end, sentence, sources)
         if pair:
             sources, targets = pair[:1], pair[1:]
+        target_codes = {ctx.code(t, as_target=True) for t in targets}
+        if sources and targets and not passive and {ctx.code(m) for m in sources} <= target_codes:
+            # "Pakistan said India had violated ... and accused New Delhi": India cannot accuse itself
+            sources = self._subject(ctx, sentence, clause_start, start, target_codes)
         if "mil" in definition.flags and not any(m.sector == "MIL" for m in sources):
             return None
         symmetric = (event_type in SYMMETRIC and "sym" in definition.flags) or event_type in SYMMETRIC
@@ -214,6 +220,20 @@ class EventExtractor:
                 return effect
         return ""
 
+    def _reported_by_other(self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int) -> bool:
+        """Whether the clause is reported ("X said ...") by someone other than its own subject."""
+        head = ctx.text[sentence.start : position]
+        verbs = list(re.finditer(r"\b(?:said|says|say|believe|believes|believed|think|thinks|fear|fears|feared|"
+                                 r"warned|warn|warns|suggested|speculated|predicted|estimated)\b", head))
+        if not verbs:
+            return False
+        verb_at = sentence.start + verbs[-1].start()
+        reporter = [m for m in ctx.in_range(sentence.start, verb_at) if ctx.code(m)]
+        subject = self._subject(ctx, sentence, verb_at, position, set())
+        if not reporter:
+            return True
+        return not subject or ctx.code(reporter[-1]) != ctx.code(subject[0])
+
     def _eligible_subject(self, ctx: DocContext, m: Mention, clause_start: int) -> bool:
         """Whether a mention can be a subject: not a place, not inside a prepositional phrase, and a bare
         demonym only in its collective forms ("Palestinians", "the French"), not "Australian threaten"."""
@@ -224,7 +244,13 @@ class EventExtractor:
         return True
 
     def _subject(
-        self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int, exclude: set[str]
+        self,
+        ctx: DocContext,
+        sentence: Sentence,
+        clause_start: int,
+        position: int,
+        exclude: set[str],
+        passive_target: bool = False,
     ) -> list[Mention]:
         """The actor(s) acting before ``position``: the nearest eligible mention or what a pronoun stands for.
 
@@ -237,11 +263,16 @@ class EventExtractor:
             clause_start = clause_bounds(ctx.text, clause_start - 5, clause_start - 5, sentence.start, sentence.end)[0]
         chosen = None
         for m in reversed(ctx.before(position, clause_start)):
-            if not self._eligible_subject(ctx, m, clause_start):
+            if passive_target and ctx.is_modifier(m) and not ctx.after_preposition(m, clause_start) \
+                    and ctx.heads_noun_phrase_to(m, position, passive=True):
+                return [m]  # "a Ukrainian patrol boat was seized": the boat stands for its state
+            if not self._eligible_subject(ctx, m, clause_start) or (ctx.code(m) and ctx.code(m) in exclude):
                 continue
             if ctx.is_modifier(m):
-                if ctx.heads_noun_phrase_to(m, position):
-                    return []
+                if ctx.heads_noun_phrase_to(m, position, passive=passive_target):
+                    # "American activist groups asked": the subject is the group, not the state;
+                    # but "a Ukrainian patrol boat was seized": the boat stands for its state
+                    return [m] if passive_target else []
                 continue
             chosen = m
             break
@@ -300,7 +331,7 @@ class EventExtractor:
         for i, m in enumerate(pool):
             if m.kind == "place" and not loc:
                 continue
-            if ctx.is_modifier(m) and (m.kind != "demonym" or _of_follows(text, m, pool[i + 1 :])):
+            if ctx.is_modifier(m) and _of_follows(text, m, pool[i + 1 :]):
                 continue  # "the former Soviet republic of Belarus": Belarus is the target, not "Soviet"
             gap = text[end : m.start]
             tokens = words(gap)
