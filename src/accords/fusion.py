@@ -71,6 +71,7 @@ WINDOW_DAYS = 3
 RELATED_DAYS = 7
 MIN_EVIDENCE_SIMILARITY = 0.1
 DUPLICATE_THRESHOLD = 0.5
+MAX_CANDIDATES = 50  # per LSH bucket, most recent first: a crowded bucket is boilerplate, not news
 BINS = 64
 BANDS = 16
 MEETING = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE"})

@@ -161,7 +161,7 @@ def _insert_document(store: Store, doc: Document, digest: str) -> int:
     store.run_many("band_insert", [{"doc": doc_db, "band": i, "bucket": b} for i, b in enumerate(bands)])
     seen: set[int] = set()
     for i, bucket in enumerate(bands):
-        for cand in store.rows("band_candidates", band=i, bucket=bucket, doc=doc_db):
+        for cand in store.rows("band_candidates", band=i, bucket=bucket, doc=doc_db, limit=fusion.MAX_CANDIDATES):
             if cand["doc"] in seen:
                 continue
             seen.add(cand["doc"])

@@ -346,7 +346,8 @@ STATEMENTS: dict[str, str] = {
     "band_insert": "INSERT INTO doc_bands (doc, band, bucket) VALUES (:doc, :band, :bucket)",
     "band_candidates": """
         SELECT DISTINCT b.doc AS doc, d.minhash AS minhash FROM doc_bands b JOIN documents d ON d.id = b.doc
-        WHERE b.band = :band AND b.bucket = :bucket AND b.doc <> :doc""",
+        WHERE b.band = :band AND b.bucket = :bucket AND b.doc <> :doc
+        ORDER BY b.doc DESC LIMIT :limit""",
     "dup_insert": """
         INSERT INTO duplicates (doc, other, similarity) VALUES (:doc, :other, :similarity)
         ON CONFLICT (doc, other) DO NOTHING""",
