@@ -35,7 +35,16 @@ def test_sigkill_midway_then_rerun_completes(tmp_path):
                     fh.write(json.dumps(record) + "\n")
                     total += 1
     db = tmp_path / "kb.db"
-    cmd = [sys.executable, "-c", "from accords.cli import app; app()", "ingest", str(corpus), "--db", str(db), "--quiet"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from accords.cli import app; app()",
+        "ingest",
+        str(corpus),
+        "--db",
+        str(db),
+        "--quiet",
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     stored = 0

@@ -789,7 +789,9 @@ class _Fuser:
         return self.store.rows("registry_of_dyad", a=a, b=b, since=None, until=None)
 
 
-_FORMAL = re.compile(r"^(?:the\s+|an?\s+)?(?:agreement|treaty|accord|convention|memorandum|protocol|pact|charter)\b", re.I)
+_FORMAL = re.compile(
+    r"^(?:the\s+|an?\s+)?(?:agreement|treaty|accord|convention|memorandum|protocol|pact|charter)\b", re.I
+)
 
 
 def _title_rank(title: str) -> tuple:
