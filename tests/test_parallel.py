@@ -55,14 +55,14 @@ def mixed_input(tmp_path: Path) -> list[str]:
 
 def test_dev_jobs2_equals_jobs1(dev_items: list) -> None:
     one = list(extract_records(dev_items, jobs=1))
-    two = list(extract_records(dev_items, jobs=2, chunk_size=7))
+    two = list(extract_records(dev_items, jobs=2, chunk_size=7, min_parallel=0))
     assert len(one) == len(dev_items) == 60
     assert two == one
     assert [r["id"] for r in two] == [d.id for d in dev_items]
 
 
 def test_dev_analyses_match_records(dev_items: list, pipeline) -> None:
-    analyses = list(analyze_many(iter(dev_items), jobs=2, chunk_size=16))
+    analyses = list(analyze_many(iter(dev_items), jobs=2, chunk_size=16, min_parallel=0))
     assert all(isinstance(a, Analysis) for a in analyses)
     assert [analysis_record(a) for a in analyses] == [analysis_record(pipeline.analyze(d)) for d in dev_items]
     # what a single writer gets is the full analysis, sentences and mentions included
@@ -70,7 +70,7 @@ def test_dev_analyses_match_records(dev_items: list, pipeline) -> None:
 
 
 def test_json_lines_are_the_records(dev_items: list) -> None:
-    lines = list(extract_json_lines(dev_items[:20], jobs=2, chunk_size=4))
+    lines = list(extract_json_lines(dev_items[:20], jobs=2, chunk_size=4, min_parallel=0))
     records = list(extract_records(dev_items[:20], jobs=1))
     assert [json.loads(line) for line in lines] == records
     assert lines == [json.dumps(r, ensure_ascii=False) for r in records]
@@ -80,9 +80,11 @@ def test_mixed_input_order_and_errors(mixed_input: list[str]) -> None:
     items = list(read_inputs(mixed_input))
     expected = [_key(x) for x in extract_records(items, jobs=1)]
     for chunk_size in (1, 2, 3, 64):
-        got = [_key(x) for x in extract_records(read_inputs(mixed_input), jobs=2, chunk_size=chunk_size)]
+        got = [
+            _key(x) for x in extract_records(read_inputs(mixed_input), jobs=2, chunk_size=chunk_size, min_parallel=0)
+        ]
         assert got == expected, chunk_size
-    got = [_key(x) for x in analyze_many(read_inputs(mixed_input), jobs=2, chunk_size=2)]
+    got = [_key(x) for x in analyze_many(read_inputs(mixed_input), jobs=2, chunk_size=2, min_parallel=0)]
     assert got == expected
     kinds = ["doc" if isinstance(x, dict) else x[2] for x in expected]
     first = [
@@ -108,7 +110,7 @@ def test_failing_document_becomes_an_error_in_place() -> None:
         Document(id="ok2", text="Russia warned Ukraine."),
     ]
     for jobs in (1, 2):
-        out = list(extract_records(docs, jobs=jobs, chunk_size=2))
+        out = list(extract_records(docs, jobs=jobs, chunk_size=2, min_parallel=0))
         assert [type(x) for x in out] == [dict, DocumentError, dict]
         assert out[1].doc_id == "broken" and out[1].origin == "x.jsonl:2"
         assert out[1].message.startswith("extraction failed")
@@ -135,15 +137,15 @@ def test_input_is_streamed_with_bounded_read_ahead() -> None:
 
 def test_errors_only_and_empty_inputs() -> None:
     errors = [DocumentError(f"f:{n}", "bad") for n in range(5)]
-    assert list(extract_records(errors, jobs=2, chunk_size=2)) == errors
-    assert list(analyze_many([], jobs=2)) == []
+    assert list(extract_records(errors, jobs=2, chunk_size=2, min_parallel=0)) == errors
+    assert list(analyze_many([], jobs=2, min_parallel=0)) == []
 
 
 def test_bad_dictionary_is_raised() -> None:
     docs = [Document(id="1", text="France and Germany signed a treaty.")]
     for jobs in (1, 2):
         with pytest.raises(KnowledgeError):
-            list(extract_records(docs, jobs=jobs, dictionaries=["/nonexistent/extra.tsv"]))
+            list(extract_records(docs, jobs=jobs, dictionaries=["/nonexistent/extra.tsv"], min_parallel=0))
 
 
 def test_analysis_pickles(dev_items: list, pipeline) -> None:
@@ -151,3 +153,16 @@ def test_analysis_pickles(dev_items: list, pipeline) -> None:
     copy = pickle.loads(pickle.dumps(analysis))
     assert analysis_record(copy) == analysis_record(analysis)
     assert copy.document == analysis.document
+
+
+def test_small_input_runs_in_process(dev_items: list, monkeypatch) -> None:
+    import accords.parallel as parallel
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started for a small input")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    small = list(extract_records(dev_items[:10], jobs=2))  # fewer than chunk_size * jobs documents
+    assert small == list(extract_records(dev_items[:10], jobs=1))
+    with pytest.raises(AssertionError, match="pool was started"):
+        list(extract_records(dev_items, jobs=2, chunk_size=8))

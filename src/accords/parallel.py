@@ -13,7 +13,8 @@ serialized as JSON lines. All three:
   items passed through at their place;
 * build one :class:`~accords.pipeline.Pipeline` per worker process (pool
   initializer), not per document or chunk;
-* with ``jobs=1`` run in the calling process, with no pool.
+* with ``jobs=1``, or an input smaller than ``min_parallel`` items, run in the
+  calling process, with no pool.
 
 A document whose analysis raises becomes a ``DocumentError`` ("extraction
 failed: ...") at its place, in every mode, so one bad document never stops a
@@ -34,7 +35,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -137,9 +138,14 @@ def _work_chunk(docs: list[Document], form: str) -> list:
 # --- the driver ----------------------------------------------------------------------------------
 
 
-def _start_method() -> str:
-    methods = multiprocessing.get_all_start_methods()
-    return "forkserver" if "forkserver" in methods else "spawn"
+def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
+    if start_method is None:
+        start_method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(start_method)
+    if start_method == "forkserver":
+        # the server imports accords once; each worker forks from it with the modules loaded
+        context.set_forkserver_preload(["__main__", __name__, "accords.pipeline"])
+    return context
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -163,19 +169,29 @@ def _run(
     chunk_size: int,
     max_chunks: int | None,
     start_method: str | None,
+    min_parallel: int | None,
 ) -> Iterator:
     dicts = tuple(str(d) for d in dictionaries)
     jobs = default_jobs() if not jobs or jobs < 1 else jobs
+    chunk_size = max(1, chunk_size)
     fn = _FORMS[form]
+    if jobs > 1:
+        it = iter(items)
+        threshold = chunk_size * jobs if min_parallel is None else min_parallel
+        head = list(islice(it, threshold))
+        if len(head) < threshold:  # the whole input is this small: starting workers costs more than it saves
+            jobs, items = 1, head
+        else:
+            items = chain(head, it)
     if jobs == 1:
         pipeline = get_pipeline(dicts)
         for item in items:
             yield item if isinstance(item, DocumentError) else fn(pipeline, item)
         return
-    chunk_size = max(1, chunk_size)
     limit = max(jobs + 1, max_chunks or 3 * jobs)
-    context = multiprocessing.get_context(start_method or _start_method())
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(dicts,))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_context(start_method), initializer=_init_worker, initargs=(dicts,)
+    )
     pending: deque[tuple[list[Item], Future | None]] = deque()
     try:
         for chunk in _chunks(items, chunk_size):
@@ -201,13 +217,18 @@ def analyze_many(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     max_chunks: int | None = None,
     start_method: str | None = None,
+    min_parallel: int | None = None,
 ) -> Iterator[Analysis | DocumentError]:
     """Analyze documents in ``jobs`` processes (default: all CPUs); yield analyses and errors in input order.
 
     ``max_chunks`` bounds the chunks in flight (default ``3 * jobs``), so memory
-    stays bounded whatever the input size.
+    stays bounded whatever the input size. An input of fewer than
+    ``min_parallel`` items (default ``chunk_size * jobs``) is analyzed in this
+    process: starting workers would take longer than the work (0 always uses
+    workers). ``start_method`` is a :mod:`multiprocessing` start method
+    (default ``forkserver``, or ``spawn`` where there is none).
     """
-    return _run(items, "analysis", jobs, dictionaries, chunk_size, max_chunks, start_method)
+    return _run(items, "analysis", jobs, dictionaries, chunk_size, max_chunks, start_method, min_parallel)
 
 
 def extract_records(
@@ -218,9 +239,10 @@ def extract_records(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     max_chunks: int | None = None,
     start_method: str | None = None,
+    min_parallel: int | None = None,
 ) -> Iterator[dict | DocumentError]:
     """Like :func:`analyze_many`, but yield ``accords extract`` output records (see :mod:`accords.output`)."""
-    return _run(items, "record", jobs, dictionaries, chunk_size, max_chunks, start_method)
+    return _run(items, "record", jobs, dictionaries, chunk_size, max_chunks, start_method, min_parallel)
 
 
 def extract_json_lines(
@@ -231,6 +253,7 @@ def extract_json_lines(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     max_chunks: int | None = None,
     start_method: str | None = None,
+    min_parallel: int | None = None,
 ) -> Iterator[str | DocumentError]:
     """Like :func:`extract_records`, but serialized in the workers: one JSON string (no newline) per document."""
-    return _run(items, "json", jobs, dictionaries, chunk_size, max_chunks, start_method)
+    return _run(items, "json", jobs, dictionaries, chunk_size, max_chunks, start_method, min_parallel)
