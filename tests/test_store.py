@@ -153,3 +153,23 @@ def test_actors_are_merged_across_documents(store):
     assert goita["documents"] == 2
     names = {r["name"] for r in store.rows("actor_names", actor=goita["id"])}
     assert {"Assimi Goïta", "Assimi Goita", "Col Assimi Goïta"} <= names
+
+
+def test_older_schema_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    s = open_store(path)
+    store_analysis(s, wire_analysis())
+    s.close()
+    # make it look like a version-1 file: drop what migration 2 adds
+    conn = sqlite3.connect(path)
+    version, _, statements = MIGRATIONS[1]
+    for statement in statements:
+        conn.execute(f"DROP INDEX {statement.split()[2]}")
+    conn.execute("DELETE FROM schema_version WHERE version = ?", (version,))
+    conn.commit()
+    conn.close()
+    s = open_store(path)
+    assert [r["version"] for r in s.schema_versions()] == [1, 2]
+    assert s.one("counts")["documents"] == 1  # data kept
+    assert s.integrity() == []
+    s.close()

@@ -296,6 +296,19 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        "indexes for foreign keys that fusion and replacement delete through",
+        [
+            "CREATE INDEX registry_cluster ON registry (cluster)",
+            "CREATE INDEX discrepancy_sides_doc ON discrepancy_sides (doc)",
+            "CREATE INDEX projects_registry ON projects (registry)",
+            "CREATE INDEX quotes_speaker_actor ON quotes (speaker_actor)",
+        ],
+    )
+)
+
 # ---------------------------------------------------------------- SQLite only
 SQLITE_PRAGMAS = [
     "PRAGMA journal_mode = WAL",
