@@ -209,11 +209,10 @@ def dyad(
         total = sum(weights.get(t, 0.0) * k for t, k in by_month[month].items())
         index.append({"month": month, "events": n, "sum": round(total, 3), "index": round(total / n, 3) if n else None})
     # agreements
-    agreements = [registry_record(store, r) for r in store.rows("registry_of_dyad", **span)]
-    unnamed = [
-        unnamed_record(store, r)
-        for r in store.rows("unnamed_of_dyad", pattern1=f"%,{a},%", pattern2=f"%,{b},%", since=since, until=until)
-    ]
+    registry_rows = store.rows("registry_of_dyad", **span)  # oldest first; the most recent `limit` are detailed
+    agreements = [registry_record(store, r) for r in registry_rows[-limit:]]
+    unnamed_rows = store.rows("unnamed_of_dyad", pattern1=f"%,{a},%", pattern2=f"%,{b},%", since=since, until=until)
+    unnamed = [unnamed_record(store, r) for r in unnamed_rows[-limit:]]
     # projects
     projects = []
     for p in store.rows("project_registry_of_dyad", pattern1=f"%,{a},%", pattern2=f"%,{b},%"):
@@ -269,8 +268,8 @@ def dyad(
         "summary": {
             "documents": store.scalar("dyad_doc_count", **span),
             "clusters": store.scalar("clusters_count_dyad", **span),
-            "agreements": len(agreements),
-            "unnamed_agreements": len(unnamed),
+            "agreements": len(registry_rows),
+            "unnamed_agreements": len(unnamed_rows),
             "projects": len(projects),
         },
         "agreements": agreements,
