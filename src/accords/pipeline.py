@@ -20,7 +20,7 @@ from .extract.vocabulary import Vocabulary
 from .knowledge import Lexicon, load_lexicon
 from .model import Analysis, Document, Mention
 from .normalize import fold, normalize_text
-from .resolve import Resolver
+from .resolve import NON_STATE_SECTORS, Resolver
 from .sentences import split_sentences
 
 
@@ -29,11 +29,12 @@ class Pipeline:
         self.lexicon = lexicon or load_lexicon(dictionaries)
         self.resolver = Resolver(self.lexicon)
         triggers = TriggerLexicon(self.lexicon)
-        self.events = EventExtractor(triggers)
         vocabulary = Vocabulary(self.lexicon)
+        self.events = EventExtractor(triggers, vocabulary.light_verbs)
         self.agreements = AgreementExtractor(vocabulary)
         self.quotes = QuoteExtractor(vocabulary)
         self.verbs = triggers.verb_words | vocabulary.reporting_verbs
+        self.resolver.verbs = self.verbs
 
     def analyze(self, doc: Document) -> Analysis:
         analysis = Analysis(document=doc)
@@ -48,33 +49,42 @@ class Pipeline:
         return analysis
 
     def resolve_phrase(self, text: str, day: date | None = None, context: str = "") -> dict:
-        """Resolve one mention, optionally inside a context sentence (``accords resolve``)."""
+        """Resolve one mention, optionally inside a context sentence (``accords resolve``).
+
+        The answer is the mention covering most of ``text``; when that mention names no state but
+        another part of the phrase does ("trade unions in Denmark"), the phrase's state is used.
+        """
         text = normalize_text(text)
         context = normalize_text(context) if context else ""
         where = _locate(text, context) if context else None
         body = context if where is not None else text
         start, end = where if where is not None else (0, len(text))
-        analysis = self.analyze(Document(id="resolve", text=body, published=day))
-        best = _best_mention(analysis.mentions, start, end)
-        result = {
-            "text": text,
-            "code": "",
-            "country": "",
-            "sector": "",
-            "canonical": "",
-            "kind": "",
-            "role": "",
-            "person": "",
-            "span": None,
-        }
+        sentences = split_sentences(body)
+        mentions, actors = self.resolver.resolve(body, sentences, day)
+        result = {"text": text, "code": "", "country": "", "sector": "", "canonical": "", "kind": "", "role": "",
+                  "person": "", "span": None}
+        best = _best_mention(mentions, start, end)
         if best is None:
             return result
-        actor = next(a for a in analysis.actors if a.id == best.actor)
+        by_id = {a.id: a for a in actors}
+        actor = by_id.get(best.actor)
         entry = best.entry
+        if actor is None:  # a place: it locates, it does not act
+            result.update(country=best.code, canonical=getattr(entry, "name", ""), kind="place",
+                          span=[best.start - start, best.end - start])
+            return result
         canonical = actor.person or (getattr(entry, "name", "") if entry is not None else "") or actor.name
+        country = actor.country
+        code = actor.code
+        if not country:
+            inside = [m for m in mentions if m is not best and m.start >= start and m.end <= end and m.code
+                      and m.kind in ("name", "variant", "demonym", "capital", "seat", "place")]
+            if inside:
+                country = inside[0].code
+                code = country if actor.state_actor and actor.sector not in NON_STATE_SECTORS else ""
         result.update(
-            code=actor.code,
-            country=actor.country,
+            code=code,
+            country=country,
             sector=actor.sector,
             canonical=canonical if actor.kind != "group" or entry is not None else "",
             kind=actor.kind,
@@ -83,7 +93,6 @@ class Pipeline:
             span=[best.start - start, best.end - start],
         )
         return result
-
 
 def _locate(text: str, context: str) -> tuple[int, int] | None:
     i = context.find(text)

@@ -33,6 +33,7 @@ _STATE_KINDS = frozenset({"state", "territory"})
 _JOIN = re.compile(r"^(?:\s?|\s?['’]s\s|\s(?:of|of the|for|for the|to|to the)\s|,\s)$")
 _APPOSITION = ", "
 _GOVERNMENT_NOUNS = re.compile(r"^\s(nation|country|state|republic|kingdom|government|authorities)\b", re.I)
+_FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|late|onetime|erstwhile|then-)\s*$", re.I)
 # Past this many days after a person's last term ends, they no longer act for the state.
 FORMER_AFTER_DAYS = 45
 
@@ -176,6 +177,7 @@ class _DocState:
     by_role: dict[str, Entry] = field(default_factory=dict)
     recent_states: list[tuple[int, Entry]] = field(default_factory=list)
     sentence_starts: dict[int, int] = field(default_factory=dict)
+    text: str = ""
 
 
 class Resolver:
@@ -184,11 +186,12 @@ class Resolver:
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
         self.matcher = Matcher.for_lexicon(lexicon)
+        self.verbs: frozenset[str] = frozenset()  # known verb forms, set by the pipeline
 
     def resolve(self, text: str, sentences: list[Sentence], day: date | None) -> tuple[list[Mention], list[Actor]]:
         hits = self.matcher.find(text, sentences)
         groups = group_hits(text, hits)
-        state = _DocState(day, sentence_starts={s.index: s.start for s in sentences})
+        state = _DocState(day, sentence_starts={s.index: s.start for s in sentences}, text=text)
         mentions: list[Mention] = []
         for group in groups:
             mention = self._resolve_group(text, group, state)
@@ -213,7 +216,7 @@ class Resolver:
         if start >= 4 and text[start - 4 : start].lower() == "the ":
             start -= 4
         surface = text[start:end]
-        former = any(r.former for r in group.roles)
+        former = any(r.former for r in group.roles) or bool(_FORMER_BEFORE.search(text, max(0, start - 12), start))
         role = next((r for r in reversed(group.roles) if r.role), None)
         group_sector = next((r.sector for r in reversed(group.roles) if r.sector), "")
 
@@ -242,7 +245,8 @@ class Resolver:
                 holder = self._office_holder(state, role, st.day)
                 if holder is not None:
                     return self._person_mention(surface, start, end, group, holder, former, st)
-            sector = "ELI" if former else (group_sector or ("GOV" if _form(group) != "demonym" else ""))
+            # a state named alone has no actor type; a seat of government ("the Kremlin") is the government
+            sector = "ELI" if former else (group_sector or ("GOV" if _form(group) == "seat" else ""))
             actor = self._state_actor(state, sector, st, former)
             return self._mention(surface, start, end, group, _form(group), actor, state)
         if group.descriptor is not None:
@@ -291,7 +295,7 @@ class Resolver:
             # office-holder data says so in the term notes ("President of Iran: heads the government")
             head = self.lexicon.holder(state.code, "head_of_government", day)
             term = head.term_on(day) if head is not None else None
-            if term is not None and "president" in term.notes.lower().split(":")[0]:
+            if term is not None and term.notes.lower().startswith(f"president of {state.name.lower()}"):
                 return head
         return self.lexicon.holder(state.code, office, day)
 
@@ -301,7 +305,9 @@ class Resolver:
             seen = [c for c in candidates if c.key in st.people]
             if seen:
                 return seen[-1]
-            hit = group.hits[-1] if group.person else group.hits[0]
+            hit = next((h for h in group.hits if any(s.entry in group.person for s in h.senses)), group.hits[0])
+            if _beside_unknown_name(self.text_of(st), hit, self.verbs):
+                return None  # "Chad Smith", "Joseph Smith": someone else with a leader's surname
             if st.day is not None:
                 candidates = [c for c in candidates if c.term_on(st.day) is not None]
             elif len(hit.text) < 4:
@@ -325,6 +331,10 @@ class Resolver:
                 return active[0]
         return candidates[0]
 
+    @staticmethod
+    def text_of(st: _DocState) -> str:
+        return st.text
+
     def _coref_only(self, surface: str) -> bool:
         from .normalize import fold
 
@@ -337,6 +347,10 @@ class Resolver:
         nearest = term or person.nearest_term(st.day)
         country = nearest.country if nearest else person.country
         sector = nearest.sector if nearest else "GOV"
+        role_sector = next((r.sector for r in reversed(group.roles) if r.sector), "")
+        if term is None and st.day is not None and role_sector and not former:
+            # "US Senator Marco Rubio" before he held any office we know of: the title says what he is
+            sector = role_sector
         acting = not former
         ended = term is None and st.day is not None and nearest is not None and nearest.end is not None
         if ended and (st.day - nearest.end).days > FORMER_AFTER_DAYS:
@@ -387,13 +401,13 @@ class Resolver:
         actor_id = state.code if sector in ("", "GOV") else f"{state.code}/{sector}"
         actor = st.actors.get(actor_id)
         if actor is None:
-            acting = not former and sector not in _NON_STATE_SECTORS
+            acting = not former and sector not in NON_STATE_SECTORS
             actor = Actor(
                 id=actor_id,
                 code=state.code if acting else "",
                 name=state.name if sector in ("", "GOV") else f"{state.name} ({sector_name(sector)})",
                 kind="state" if sector in ("", "GOV") else ("force" if acting else "group"),
-                sector=sector or "GOV",
+                sector=sector,
                 country=state.code,
                 state_actor=acting,
             )
@@ -434,6 +448,33 @@ class Resolver:
         return None
 
 
+_CAPITALIZED_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s$")
+_CAPITALIZED_AFTER = re.compile(r"^\s([A-Z][a-z]+)\b")
+
+
+def _beside_unknown_name(text: str, hit: Hit, verbs: frozenset[str]) -> bool:
+    """A surname right after or before another capitalized name that is not part of the mention."""
+    before = _CAPITALIZED_BEFORE.search(text[max(0, hit.start - 30) : hit.start])
+    after = _CAPITALIZED_AFTER.match(text[hit.end : hit.end + 30])
+
+    def name_like(word: str) -> bool:
+        return word not in _TITLE_WORDS and word.lower() not in verbs
+
+    return bool(before and name_like(before.group(1))) or bool(
+        after and not after.group(1).endswith("s") and name_like(after.group(1))
+    )
+
+
+_TITLE_WORDS = frozenset(
+    """The A An In On At As By For From With And But Of To President Prime Minister Premier Chancellor King Queen
+    Emir Sultan Gen General Col Colonel Lt Mr Mrs Ms Dr Sen Senator Rep Gov Governor Secretary Foreign Defence
+    Defense Interior Finance Leader Chief Commander Ambassador Envoy Spokesman Spokeswoman Said Says Told Asked
+    Mayor Judge Justice Sheikh Crown Prince Pope Vice Deputy Acting Interim Former Opposition Minister's Marshal
+    Field Admiral Major Captain Brigadier Lieutenant Sergeant Commander Ayatollah Imam Archbishop Cardinal Lord
+    Sir Dame Speaker Chairman President-elect Premier-elect Comrade Supreme Grand Mullah Emperor Tsar""".split()
+)
+
+
 def _form(group: Group) -> str:
     for hit in group.hits:
         for sense in hit.senses:
@@ -443,7 +484,7 @@ def _form(group: Group) -> str:
 
 
 # Actor types that never act for a state even when a country is named ("Malian jihadists").
-_NON_STATE_SECTORS = frozenset(
+NON_STATE_SECTORS = frozenset(
     {
         "REB",
         "SEP",

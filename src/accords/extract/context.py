@@ -157,8 +157,14 @@ class DocContext:
             return False
         in_headline = mention.start < self.headline_end
         lowercase = nxt[:1].islower() or (in_headline and nxt[:1].isupper() and not self._mention_at(mention.end + 1))
-        if not lowercase or nxt.lower() in PREPOSITIONS or self.is_verb(nxt):
+        if not lowercase or nxt.lower() in PREPOSITIONS:
             return False
+        if self.is_verb(nxt):
+            # "U.S. Groups Ask": a word shaped like a verb but followed by a known verb is a noun
+            if nxt.lower() in self.verbs or nxt.lower() in FUNCTION_WORDS:
+                return False
+            after = self.next_word(mention.end + 1 + len(nxt))
+            return bool(after) and after.lower() in self.verbs
         if mention.kind == "demonym":
             return True
         return True

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 
 from ..model import ActorRef, Event, Evidence, Mention, Sentence
 from ..normalize import fold
-from .context import PREPOSITIONS, DocContext, clause_bounds, words
+from .context import FUNCTION_WORDS, PREPOSITIONS, DocContext, clause_bounds, words
 from .dates import DateMention, find_dates, nearest_date
 from .triggers import TriggerForm, TriggerLexicon
 
 SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+MODALS = frozenset({"would", "will", "could", "may", "might", "'ll"})
 HOSTILE = frozenset({"ASSAULT", "SANCTION", "COERCE"})
 CONDITIONAL_THREATS = HOSTILE | {"RETREAT", "REJECT"}
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
@@ -64,8 +65,9 @@ class _Candidate:
 
 
 class EventExtractor:
-    def __init__(self, triggers: TriggerLexicon):
+    def __init__(self, triggers: TriggerLexicon, light_verbs: frozenset[str] = frozenset()):
         self.triggers = triggers
+        self.light_verbs = light_verbs
 
     # -- entry point ----------------------------------------------------------------------------------------
 
@@ -151,6 +153,8 @@ class EventExtractor:
                 sources = []
         else:
             if definition.pos == "noun":
+                if self._governed_reference(ctx, clause_start, start):
+                    return None
                 sources, pair = self._noun_arguments(ctx, start, end, clause_start, clause_end)
             if not sources and not pair:
                 sources = self._subject(ctx, sentence, clause_start, start, set())
@@ -193,8 +197,8 @@ class EventExtractor:
         Cues are matched longest first, so "plans to" (future) is not also read as "plans" (hypothetical).
         """
         before = " " + " ".join(words(text[clause_start:start])) + " "
-        n_words = len(before.split())
         effects: set[str] = set()
+        fired: set[str] = set()
         for cue in self.triggers.cues:
             if cue.effect == "conditional":
                 continue
@@ -204,21 +208,41 @@ class EventExtractor:
                 words_after = len(before[at + len(needle) :].split())
                 if words_after < cue.window:
                     effects.add(cue.effect)
+                    fired.add(cue.cue)
                     before = before[:at] + " " + "_ " * len(cue.cue.split()) + before[at + len(needle) :]
                     break
                 at = before.find(needle, at + 1)
-        del n_words
         sentence_words = " " + " ".join(words(text[sentence.start : sentence.end])) + " "
         conditional = any(f" {c.cue} " in sentence_words for c in self.triggers.cues if c.effect == "conditional")
         for effect in ("negate", "refuse", "threat"):
             if effect in effects:
                 return effect
-        if conditional and ("hypothetical" in effects or "future" in effects):
+        if conditional and fired & MODALS:
+            # "Iran would withdraw from the talks if they fail": a conditional act is a threat
             return "conditional"
         for effect in ("hypothetical", "future"):
             if effect in effects:
                 return effect
         return ""
+
+    def _governed_reference(self, ctx: DocContext, clause_start: int, start: int) -> bool:
+        """A nominal event that is the object of another verb refers to it, it does not report it:
+        "defended the U.S. invasion of Iraq". Light verbs ("held talks", "launched strikes") report it."""
+        position = start
+        for _ in range(6):
+            before = [m for m in ctx.before(position, clause_start) if ctx.text[m.end : position].strip() == ""]
+            if before:
+                position = before[-1].start
+                continue
+            m = re.search(r"([\w'’-]+)\s*$", ctx.text[clause_start:position])
+            if m is None:
+                return False
+            token = m.group(1).lower()
+            if token in _NOMINAL_FILLERS or token.isdigit():
+                position = clause_start + m.start()
+                continue
+            return ctx.is_verb(token) and token not in self.light_verbs and token not in FUNCTION_WORDS
+        return False
 
     def _reported_by_other(self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int) -> bool:
         """Whether the clause is reported ("X said ...") by someone other than its own subject."""
@@ -521,6 +545,12 @@ class EventExtractor:
         if actor is not None and actor.kind == "person":
             name = actor.person
         return ActorRef(code=code, name=name, sector=mention.sector, actor=mention.actor)
+
+
+_NOMINAL_FILLERS = frozenset(
+    """the a an its their his her our this that new first second latest recent planned proposed joint bilateral
+    official high-level two-day three-day one-day two three several more further fresh direct""".split()
+)
 
 
 def _of_follows(text: str, mention: Mention, later: list[Mention]) -> bool:

@@ -36,6 +36,7 @@ class Vocabulary:
         self.plan_cue = regex("plan_cue")
         self.reporting_verb = regex("reporting_verb")
         self.reporting_verbs = frozenset(p for p in by_kind.get("reporting_verb", {}) if " " not in p)
+        self.light_verbs = frozenset(by_kind.get("light_verb", {}))
         self.sector_terms: list[tuple[str, str]] = []
         for row in lexicon.tables.get("sectors", []):
             for term in split_list(row["terms"]):
