@@ -230,8 +230,11 @@ class EventExtractor:
         "defended the U.S. invasion of Iraq". Light verbs ("held talks", "launched strikes") report it."""
         position = start
         for _ in range(6):
-            before = [m for m in ctx.before(position, clause_start) if ctx.text[m.end : position].strip() == ""]
+            before = [m for m in ctx.before(position, clause_start)
+                      if ctx.text[m.end : position].strip() in ("", "'s", "’s", "'", "’")]
             if before:
+                if ctx.text[before[-1].end : position].strip():
+                    return False  # a possessor: "Iran's rejection" reports Iran's act
                 position = before[-1].start
                 continue
             m = re.search(r"([\w'’-]+)\s*$", ctx.text[clause_start:position])
