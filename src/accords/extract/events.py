@@ -266,7 +266,7 @@ class EventExtractor:
         demonym only in its collective forms ("Palestinians", "the French"), not "Australian threaten"."""
         if m.kind == "place" or ctx.after_preposition(m, clause_start):
             return False
-        if m.kind == "demonym" and not m.role:
+        if m.kind == "demonym" and not m.role and not m.noun:
             return m.text.lower().startswith("the ") or m.text.endswith("s")
         return True
 
@@ -289,6 +289,13 @@ class EventExtractor:
             # "Sudan vows to restore order but calls for peacekeepers": the subject is shared
             clause_start = clause_bounds(ctx.text, clause_start - 5, clause_start - 5, sentence.start, sentence.end)[0]
         chosen = None
+        if passive_target:
+            # the passive subject opens its clause: "Syrian air defence positions south of Damascus were struck"
+            opening = [m for m in ctx.before(position, clause_start)
+                       if len(words(ctx.text[clause_start : m.start])) <= 3 and m.kind != "place"
+                       and not ctx.after_preposition(m, clause_start)]
+            if opening:
+                return opening[:1]
         for m in reversed(ctx.before(position, clause_start)):
             if passive_target and ctx.is_modifier(m) and not ctx.after_preposition(m, clause_start) \
                     and ctx.heads_noun_phrase_to(m, position, passive=True):
