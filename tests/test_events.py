@@ -34,17 +34,23 @@ def events(pipeline: Pipeline, text: str, published: date | None = None) -> set[
         ("A Ukrainian patrol boat was seized by Russian forces in the Sea of Azov.", {("RUS", "COERCE", "UKR")}),
         ("Three Egyptian soldiers were killed by Israeli troops along the border.", {("ISR", "ASSAULT", "EGY")}),
         # reported speech
-        ("Pakistan said India had violated the ceasefire and accused New Delhi of shelling villages.",
-         {("PAK", "ACCUSE", "IND")}),
-        ("Mexico President Vicente Fox said Wednesday he will meet with US President George W. Bush in Chile.",
-         {("MEX", "CONSULT", "USA")}),
+        (
+            "Pakistan said India had violated the ceasefire and accused New Delhi of shelling villages.",
+            {("PAK", "ACCUSE", "IND")},
+        ),
+        (
+            "Mexico President Vicente Fox said Wednesday he will meet with US President George W. Bush in Chile.",
+            {("MEX", "CONSULT", "USA")},
+        ),
         # possessives and nominal events
         ("Iran's rejection of the EU offer angered diplomats.", {("IRN", "REJECT", "EU")}),
         ("Goïta's visit to Moscow was his second in two years.", {("MLI", "CONSULT", "RUS")}),
         ("The talks between Armenia and Azerbaijan resumed in Geneva.", {("ARM", "CONSULT", "AZE")}),
         # coordination
-        ("Britain, France and Germany met Iran in Vienna.",
-         {("GBR", "CONSULT", "IRN"), ("FRA", "CONSULT", "IRN"), ("DEU", "CONSULT", "IRN")}),
+        (
+            "Britain, France and Germany met Iran in Vienna.",
+            {("GBR", "CONSULT", "IRN"), ("FRA", "CONSULT", "IRN"), ("DEU", "CONSULT", "IRN")},
+        ),
         ("Japan and South Korea signed an intelligence-sharing pact.", {("JPN", "AGREE", "KOR")}),
         # headline grammar
         ("India, Myanmar sign three accords", {("IND", "AGREE", "MMR")}),
@@ -92,9 +98,13 @@ def test_conditional_withdrawal_is_a_threat(pipeline: Pipeline) -> None:
 
 
 def test_relative_dates(pipeline: Pipeline) -> None:
-    analysis = pipeline.analyze(Document(
-        id="d", published=date(2025, 6, 24),
-        text="Mali and Russia signed three agreements on Monday. Last week Senegal hosted Gambia's president."))
+    analysis = pipeline.analyze(
+        Document(
+            id="d",
+            published=date(2025, 6, 24),
+            text="Mali and Russia signed three agreements on Monday. Last week Senegal hosted Gambia's president.",
+        )
+    )
     by_type = {e.type: e for e in analysis.events}
     assert by_type["AGREE"].date == date(2025, 6, 23) and by_type["AGREE"].date_source == "text"
     consult = by_type["CONSULT"]

@@ -61,8 +61,17 @@ class Pipeline:
         start, end = where if where is not None else (0, len(text))
         sentences = split_sentences(body)
         mentions, actors = self.resolver.resolve(body, sentences, day)
-        result = {"text": text, "code": "", "country": "", "sector": "", "canonical": "", "kind": "", "role": "",
-                  "person": "", "span": None}
+        result = {
+            "text": text,
+            "code": "",
+            "country": "",
+            "sector": "",
+            "canonical": "",
+            "kind": "",
+            "role": "",
+            "person": "",
+            "span": None,
+        }
         best = _best_mention(mentions, start, end)
         if best is None:
             return result
@@ -70,15 +79,26 @@ class Pipeline:
         actor = by_id.get(best.actor)
         entry = best.entry
         if actor is None:  # a place: it locates, it does not act
-            result.update(country=best.code, canonical=getattr(entry, "name", ""), kind="place",
-                          span=[best.start - start, best.end - start])
+            result.update(
+                country=best.code,
+                canonical=getattr(entry, "name", ""),
+                kind="place",
+                span=[best.start - start, best.end - start],
+            )
             return result
         canonical = actor.person or (getattr(entry, "name", "") if entry is not None else "") or actor.name
         country = actor.country
         code = actor.code
         if not country:
-            inside = [m for m in mentions if m is not best and m.start >= start and m.end <= end and m.code
-                      and m.kind in ("name", "variant", "demonym", "capital", "seat", "place")]
+            inside = [
+                m
+                for m in mentions
+                if m is not best
+                and m.start >= start
+                and m.end <= end
+                and m.code
+                and m.kind in ("name", "variant", "demonym", "capital", "seat", "place")
+            ]
             if inside:
                 country = inside[0].code
                 code = country if actor.state_actor and actor.sector not in NON_STATE_SECTORS else ""
@@ -93,6 +113,7 @@ class Pipeline:
             span=[best.start - start, best.end - start],
         )
         return result
+
 
 def _locate(text: str, context: str) -> tuple[int, int] | None:
     i = context.find(text)

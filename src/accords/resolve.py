@@ -66,9 +66,7 @@ def _classify(hit: Hit) -> tuple[str, list[Sense]]:
     """The dominant category of a hit: person, state, entity, role or descriptor."""
     people = [s for s in hit.senses if s.entry is not None and s.entry.kind == "person"]
     states = [s for s in hit.senses if s.entry is not None and s.entry.kind in _STATE_KINDS]
-    entities = [
-        s for s in hit.senses if s.entry is not None and s.entry.kind not in _STATE_KINDS | {"person", "place"}
-    ]
+    entities = [s for s in hit.senses if s.entry is not None and s.entry.kind not in _STATE_KINDS | {"person", "place"}]
     roles = [s for s in hit.senses if s.role is not None]
     descriptors = [s for s in hit.senses if s.descriptor is not None]
     places = [s for s in hit.senses if s.form == "place"]
@@ -205,8 +203,17 @@ class Resolver:
         start, end = group.start, group.end
         if group.place is not None:
             place = group.place
-            mention = Mention(start=start, end=end, text=text[start:end], sentence=group.sentence, kind="place",
-                              entry=place, sector="", actor="", code=place.country)
+            mention = Mention(
+                start=start,
+                end=end,
+                text=text[start:end],
+                sentence=group.sentence,
+                kind="place",
+                entry=place,
+                sector="",
+                actor="",
+                code=place.country,
+            )
             return mention
         if group.descriptor is not None:
             noun = _GOVERNMENT_NOUNS.match(text, end)
@@ -216,7 +223,9 @@ class Resolver:
         if start >= 4 and text[start - 4 : start].lower() == "the ":
             start -= 4
         surface = text[start:end]
-        former = any(r.former for r in group.roles) or bool(_FORMER_BEFORE.search(text, max(0, start - 12), start))
+        former = any(r.former for r in group.roles) or (
+            bool(group.roles or group.person) and bool(_FORMER_BEFORE.search(text, max(0, start - 12), start))
+        )
         role = next((r for r in reversed(group.roles) if r.role), None)
         group_sector = next((r.sector for r in reversed(group.roles) if r.sector), "")
 
@@ -312,8 +321,12 @@ class Resolver:
                 candidates = [c for c in candidates if c.term_on(st.day) is not None]
             elif len(hit.text) < 4:
                 return None  # no date to check the office against: a short surname alone is too weak
-            offices = {(st_code, r.role) for r in group.roles if r.role for st_code in
-                       ([group.state.code] if group.state is not None else [])}
+            offices = {
+                (st_code, r.role)
+                for r in group.roles
+                if r.role
+                for st_code in ([group.state.code] if group.state is not None else [])
+            }
             if offices:
                 candidates = [c for c in candidates if any((t.country, t.role) in offices for t in c.terms)]
             if len(candidates) != 1:

@@ -192,6 +192,8 @@ class AgreementExtractor:
         for lo, hi in ((clause_start, clause_end), (sentence.start, sentence.end)):
             for cue in self.vocab.status.finditer(ctx.text, lo, hi):
                 distance = abs(cue.start() - position)
+                if len(ctx.text[min(cue.start(), position) : max(cue.start(), position)].split()) > 10:
+                    continue  # too far to be this agreement's status
                 if best is None or distance < best[0]:
                     best = (distance, cue.group(0))
             if best is not None:
@@ -424,9 +426,11 @@ class AgreementExtractor:
             if len(codes) >= 2:
                 return codes
         sentence_events = [
-            e for e in events
+            e
+            for e in events
             if any(ev.sentence == sentence.index for ev in e.evidence)
-            and e.type in ("AGREE", "CONSULT") and e.trigger != "agreement"
+            and e.type in ("AGREE", "CONSULT")
+            and e.trigger != "agreement"
         ]
         codes = sorted({c for e in sentence_events for c in (e.source.code, e.target.code)})
         if len(codes) >= 2:

@@ -34,6 +34,7 @@ _CLAUSE_BREAK = re.compile(
     re.I,
 )
 _PRONOUN = re.compile(r"\b(he|she|his|her|him|who|whom|they|their|them|it|its|both of whom|which|we|our)\b", re.I)
+_PLURAL_OBJECT = frozenset({"them"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him", "who", "whom"})
 _SINGULAR_PRONOUNS = frozenset({"it", "its"})
 _FIRST_PERSON = frozenset({"we", "our"})
@@ -93,10 +94,11 @@ class DocContext:
             tokens = [t for t in first.text.split() if t[:1].isalpha() and len(t) > 3]
             title_case = bool(tokens) and sum(t[:1].isupper() for t in tokens) / len(tokens) > 0.7
             is_title = bool(analysis.document.title) and first.text == analysis.document.title
-            if title_case or is_title or first.text.rstrip()[-1:] not in ".!?\"”":
+            if title_case or is_title or first.text.rstrip()[-1:] not in '.!?"”':
                 headline_end = first.end
-        return cls(analysis, lexicon, analysis.document.text, mentions, [m.start for m in mentions], verbs,
-                   headline_end)
+        return cls(
+            analysis, lexicon, analysis.document.text, mentions, [m.start for m in mentions], verbs, headline_end
+        )
 
     def actor(self, mention: Mention):
         return next((a for a in self.analysis.actors if a.id == mention.actor), None)
@@ -119,6 +121,15 @@ class DocContext:
         if mention.code:
             return mention.code
         if as_target and mention.sector in PEOPLE_SECTORS:
+            actor = self.actor(mention)
+            return actor.country if actor is not None else ""
+        return ""
+
+    def place_code(self, mention: Mention) -> str:
+        """The state a mention locates: places, and states named even inside a group ("Mali's insurgency")."""
+        if mention.kind == "place" or self.code(mention):
+            return mention.code or self.code(mention)
+        if mention.kind in ("name", "variant", "capital"):
             actor = self.actor(mention)
             return actor.country if actor is not None else ""
         return ""
@@ -213,9 +224,14 @@ class DocContext:
         event is then dropped because they are not coded.
         """
         word = pronoun.lower()
-        window = [m for m in self.in_range(max(0, sent_start - 600), position)
-                  if m.end <= position and m.kind != "place" and not self.is_modifier(m)
-                  and (not self.code(m) or self.code(m) not in exclude)]
+        window = [
+            m
+            for m in self.in_range(max(0, sent_start - 600), position)
+            if m.end <= position
+            and m.kind != "place"
+            and not self.is_modifier(m)
+            and (not self.code(m) or self.code(m) not in exclude)
+        ]
         if word in _FIRST_PERSON or not window:
             return []
         if word in _PERSON_PRONOUNS:

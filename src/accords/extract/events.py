@@ -32,7 +32,7 @@ from .dates import DateMention, find_dates, nearest_date
 from .triggers import TriggerForm, TriggerLexicon
 
 SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE"})
-MODALS = frozenset({"would", "will", "could", "may", "might", "'ll"})
+_SCHEDULING_CUES = frozenset({"expected to", "would", "due to", "scheduled to", "set to"})
 HOSTILE = frozenset({"ASSAULT", "SANCTION", "COERCE"})
 CONDITIONAL_THREATS = HOSTILE | {"RETREAT", "REJECT"}
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
@@ -42,10 +42,28 @@ _POSSESSIVE = re.compile(r"^['’]s?\s+(?:[\w-]+\s+){0,2}$")
 _HYPHEN_PAIR = re.compile(r"^\s*[-–]\s*$")
 _JOINT_AND = re.compile(r"^\s+and\s+$", re.I)
 _JOINT_WITH = re.compile(r"^\s+(?:with|alongside|and)\s+(?:[\w-]+\s+){0,2}$", re.I)
-_AS_ALLY = re.compile(r"^\s+(?:sees|saw|see|considers|considered|regards|regarded|views|viewed|calls|called|"
-                      r"described|describes|hailed|hails)\s+(?:the\s+)?$", re.I)
-_ALLY_AFTER = re.compile(r"\s+as\s+(?:a|an|its|their|his|her|our)?\s*(?:[\w-]+\s+){0,2}(?:ally|allies|partner|partners|"
-                         r"friend|friends|brother|brothers)\b", re.I)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|our|this|that)\s+$", re.I)
+_RECIPROCAL = re.compile(
+    r"\s+(?:\w+\s+)?(?:exchanged|exchange|traded|trade|exchanging|trading)\s+(?:heavy\s+|small-arms\s+)?"
+    r"(?:fire|gunfire|shots|artillery fire)|\s+(?:\w+\s+)?clashed\b",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"\s+(?:a total of|a group of|dozens of|hundreds of|thousands of|scores of|a number of|some of|"
+    r"several of|more than|at least|about|nearly|around|up to|over)\s+(?:\d[\d,]*\s+)?",
+    re.I,
+)
+_OBJECT_PRONOUN = re.compile(r"\s+(?:(with|to|on|for|from|against)\s+)?(him|her|them)\b", re.I)
+_AS_ALLY = re.compile(
+    r"^\s+(?:sees|saw|see|considers|considered|regards|regarded|views|viewed|calls|called|"
+    r"described|describes|hailed|hails)\s+(?:the\s+)?$",
+    re.I,
+)
+_ALLY_AFTER = re.compile(
+    r"\s+as\s+(?:a|an|its|their|his|her|our)?\s*(?:[\w-]+\s+){0,2}(?:ally|allies|partner|partners|"
+    r"friend|friends|brother|brothers)\b",
+    re.I,
+)
 _IN_PLACE = re.compile(r"^,\s+(?:in|visiting)\s+$", re.I)
 MAX_TARGET_WORDS = 12
 
@@ -62,6 +80,7 @@ class _Candidate:
     end: int
     sentence: Sentence
     notes: list[str] = field(default_factory=list)
+    place_target: bool = False  # the target is a place: a state named as a location counts
 
 
 class EventExtractor:
@@ -100,7 +119,7 @@ class EventExtractor:
         definition = form.definition
         clause_start, clause_end = clause_bounds(text, start, end, sentence.start, sentence.end)
         event_type = definition.type
-        effect = self._modality(text, clause_start, start, sentence, end)
+        effect, fired = self._modality(text, clause_start, start, sentence, end)
         confidence = 0.75
         notes: list[str] = []
         if effect == "negate":
@@ -120,13 +139,15 @@ class EventExtractor:
                 return None  # "Analysts said Israel could strike ...": speculation, not a threat
             if event_type in HOSTILE:
                 event_type, confidence = "THREATEN", 0.55
-            elif event_type != "CONSULT":
-                return None
+            elif event_type != "CONSULT" or not fired <= _SCHEDULING_CUES:
+                return None  # hopes, wishes and possibilities are not events; an expected visit is scheduled
             else:
                 confidence = 0.6
         elif effect == "future":
             confidence = 0.65  # announced or scheduled ("will meet", "Poland to cut troops next year")
 
+        if definition.pos == "verb" and form.form == "base" and _DETERMINER_BEFORE.search(text, clause_start, start):
+            return None  # "the support of", "a visit": a noun, not the verb
         passive = (
             definition.pos == "verb"
             and form.form in ("past", "pp")
@@ -151,11 +172,17 @@ class EventExtractor:
             elif passive:
                 targets = self._subject(ctx, sentence, clause_start, start, set(), passive_target=True)
                 sources = []
+            if not targets:
+                return None  # "a deal mediated by Turkey and Saudi Arabia": the agents do not act on each other
         else:
             if definition.pos == "noun":
                 if self._governed_reference(ctx, clause_start, start):
                     return None
                 sources, pair = self._noun_arguments(ctx, start, end, clause_start, clause_end)
+            if not sources and not pair and form.form == "ing":
+                adjacent = [m for m in ctx.before(start, clause_start) if ctx.text[m.end : start].strip() == ""]
+                if adjacent:  # "Israeli ministers calling for ...": the participle's subject stands right before it
+                    sources = adjacent[-1:]
             if not sources and not pair:
                 sources = self._subject(ctx, sentence, clause_start, start, set())
                 if not sources and definition.pos == "noun":
@@ -163,6 +190,8 @@ class EventExtractor:
                     sources = self._subject_after(ctx, end, sentence)
             if not pair:
                 targets = self._objects(ctx, end, clause_end, definition.preps, "loc" in definition.flags)
+                if not targets:
+                    targets = self._object_pronoun(ctx, end, clause_end, sentence, sources, definition.preps)
                 if not targets and definition.type not in SYMMETRIC:
                     targets = self._pronoun_target(ctx, end, clause_end, sentence, sources)
         if pair:
@@ -173,9 +202,18 @@ class EventExtractor:
             sources = self._subject(ctx, sentence, clause_start, start, target_codes)
         if "mil" in definition.flags and not any(m.sector == "MIL" for m in sources):
             return None
+        if (
+            event_type == "CONSULT"
+            and "loc" in definition.flags
+            and sources
+            and all(m.sector == "MIL" for m in sources)
+        ):
+            event_type = "MOBILIZE"  # "Turkish soldiers arrived in Qatar": troops do not visit, they deploy
         symmetric = (event_type in SYMMETRIC and "sym" in definition.flags) or event_type in SYMMETRIC
+        place_target = "loc" in definition.flags
         if not targets and "self" in definition.flags:
             targets = self._place_in_sentence(ctx, sentence, sources, end)
+            place_target = True
             confidence -= 0.15
             notes.append("target from place")
         if not targets and symmetric and len({ctx.code(m) for m in sources if ctx.code(m)}) < 2:
@@ -188,10 +226,20 @@ class EventExtractor:
         if not targets and not (symmetric and len(sources) > 1):
             return None
         return _Candidate(
-            event_type, sources, targets, symmetric, confidence, text[start:end], start, end, sentence, notes
+            event_type,
+            sources,
+            targets,
+            symmetric,
+            confidence,
+            text[start:end],
+            start,
+            end,
+            sentence,
+            notes,
+            place_target,
         )
 
-    def _modality(self, text: str, clause_start: int, start: int, sentence: Sentence, end: int) -> str:
+    def _modality(self, text: str, clause_start: int, start: int, sentence: Sentence, end: int) -> tuple[str, set[str]]:
         """The strongest cue before the trigger: negate > refuse > threat > conditional > hypothetical > future.
 
         Cues are matched longest first, so "plans to" (future) is not also read as "plans" (hypothetical).
@@ -216,22 +264,25 @@ class EventExtractor:
         conditional = any(f" {c.cue} " in sentence_words for c in self.triggers.cues if c.effect == "conditional")
         for effect in ("negate", "refuse", "threat"):
             if effect in effects:
-                return effect
-        if conditional and fired & MODALS:
+                return effect, fired
+        if conditional and fired & {"would", "will", "'ll"}:
             # "Iran would withdraw from the talks if they fail": a conditional act is a threat
-            return "conditional"
+            return "conditional", fired
         for effect in ("hypothetical", "future"):
             if effect in effects:
-                return effect
-        return ""
+                return effect, fired
+        return "", fired
 
     def _governed_reference(self, ctx: DocContext, clause_start: int, start: int) -> bool:
         """A nominal event that is the object of another verb refers to it, it does not report it:
         "defended the U.S. invasion of Iraq". Light verbs ("held talks", "launched strikes") report it."""
         position = start
         for _ in range(6):
-            before = [m for m in ctx.before(position, clause_start)
-                      if ctx.text[m.end : position].strip() in ("", "'s", "’s", "'", "’")]
+            before = [
+                m
+                for m in ctx.before(position, clause_start)
+                if ctx.text[m.end : position].strip() in ("", "'s", "’s", "'", "’")
+            ]
             if before:
                 if ctx.text[before[-1].end : position].strip():
                     return False  # a possessor: "Iran's rejection" reports Iran's act
@@ -250,8 +301,13 @@ class EventExtractor:
     def _reported_by_other(self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int) -> bool:
         """Whether the clause is reported ("X said ...") by someone other than its own subject."""
         head = ctx.text[sentence.start : position]
-        verbs = list(re.finditer(r"\b(?:said|says|say|believe|believes|believed|think|thinks|fear|fears|feared|"
-                                 r"warned|warn|warns|suggested|speculated|predicted|estimated)\b", head))
+        verbs = list(
+            re.finditer(
+                r"\b(?:said|says|say|believe|believes|believed|think|thinks|fear|fears|feared|"
+                r"warned|warn|warns|suggested|speculated|predicted|estimated)\b",
+                head,
+            )
+        )
         if not verbs:
             return False
         verb_at = sentence.start + verbs[-1].start()
@@ -284,21 +340,32 @@ class EventExtractor:
         A non-state subject is returned as is (the event is then not coded); a modifier whose noun phrase
         runs up to the trigger ("American activist groups asked") means the subject is not an actor.
         """
-        if clause_start > sentence.start and re.search(r"\bbut\s*$", ctx.text[sentence.start : clause_start], re.I) \
-                and not ctx.before(position, clause_start):
+        if (
+            clause_start > sentence.start
+            and re.search(r"\bbut\s*$", ctx.text[sentence.start : clause_start], re.I)
+            and not ctx.before(position, clause_start)
+        ):
             # "Sudan vows to restore order but calls for peacekeepers": the subject is shared
             clause_start = clause_bounds(ctx.text, clause_start - 5, clause_start - 5, sentence.start, sentence.end)[0]
         chosen = None
         if passive_target:
             # the passive subject opens its clause: "Syrian air defence positions south of Damascus were struck"
-            opening = [m for m in ctx.before(position, clause_start)
-                       if len(words(ctx.text[clause_start : m.start])) <= 3 and m.kind != "place"
-                       and not ctx.after_preposition(m, clause_start)]
+            opening = [
+                m
+                for m in ctx.before(position, clause_start)
+                if len(words(ctx.text[clause_start : m.start])) <= 3
+                and m.kind != "place"
+                and not ctx.after_preposition(m, clause_start)
+            ]
             if opening:
                 return opening[:1]
         for m in reversed(ctx.before(position, clause_start)):
-            if passive_target and ctx.is_modifier(m) and not ctx.after_preposition(m, clause_start) \
-                    and ctx.heads_noun_phrase_to(m, position, passive=True):
+            if (
+                passive_target
+                and ctx.is_modifier(m)
+                and not ctx.after_preposition(m, clause_start)
+                and ctx.heads_noun_phrase_to(m, position, passive=True)
+            ):
                 return [m]  # "a Ukrainian patrol boat was seized": the boat stands for its state
             if not self._eligible_subject(ctx, m, clause_start) or (ctx.code(m) and ctx.code(m) in exclude):
                 continue
@@ -317,8 +384,11 @@ class EventExtractor:
                 return resolved
         if chosen is None:
             return []
-        return [m for m in ctx.coordinated(chosen, clause_start, position)
-                if m is chosen or self._eligible_subject(ctx, m, clause_start)]
+        return [
+            m
+            for m in ctx.coordinated(chosen, clause_start, position)
+            if m is chosen or self._eligible_subject(ctx, m, clause_start)
+        ]
 
     def _subject_after(self, ctx: DocContext, end: int, sentence: Sentence) -> list[Mention]:
         comma = ctx.text.find(", ", end, sentence.end)
@@ -362,6 +432,9 @@ class EventExtractor:
         """
         text = ctx.text
         pool = ctx.in_range(end, clause_end)
+        quantity = _QUANTITY.match(text, end)
+        if quantity:  # "expelled a total of 19 Russian diplomats", "freed more than 200 prisoners"
+            end = quantity.end() - 1
         for i, m in enumerate(pool):
             if m.kind == "place" and not loc:
                 continue
@@ -371,14 +444,26 @@ class EventExtractor:
             tokens = words(gap)
             if len(tokens) > MAX_TARGET_WORDS:
                 break
-            if "0" in preps and "," not in gap and all(
-                (t in _DIRECT_FILLERS or t.isdigit() or (t not in PREPOSITIONS and not ctx.is_verb(t)))
-                for t in tokens
-            ) and len([t for t in tokens if t not in _DIRECT_FILLERS]) <= 1:
+            if (
+                "0" in preps
+                and "," not in gap
+                and all(
+                    (t in _DIRECT_FILLERS or t.isdigit() or (t not in PREPOSITIONS and not ctx.is_verb(t)))
+                    for t in tokens
+                )
+                and len([t for t in tokens if t not in _DIRECT_FILLERS]) <= 1
+            ):
                 return ctx.coordinated(m, end, clause_end)
             found = _last_preposition(tokens)
             if found is None:
                 continue
+            if (
+                "0" in preps
+                and found[1] in ("of", "by", "from")
+                and 1 <= found[0] <= 3
+                and not any(t in PREPOSITIONS or ctx.is_verb(t) for t in tokens[: found[0]])
+            ):
+                return [m]  # "condemned statements by Israeli ministers": the object belongs to its author
             index, prep = found
             rest = [t for t in tokens[index + len(prep.split()) :] if t not in _DIRECT_FILLERS]
             if len(rest) > 2:
@@ -395,17 +480,40 @@ class EventExtractor:
                     return [m]
         return []
 
+    def _object_pronoun(
+        self,
+        ctx: DocContext,
+        end: int,
+        clause_end: int,
+        sentence: Sentence,
+        sources: list[Mention],
+        preps: tuple[str, ...],
+    ) -> list[Mention]:
+        """ "thanked him", "met with them", "urged her to": an object pronoun stands for an earlier actor."""
+        m = _OBJECT_PRONOUN.match(ctx.text, end, clause_end)
+        if m is None or (m.group(1) and m.group(1).lower() not in preps) or (not m.group(1) and "0" not in preps):
+            return []
+        exclude = {ctx.code(x) for x in sources}
+        return [
+            r
+            for r in ctx.resolve_pronoun(m.group(2), end + m.start(2) - end, sentence.start, exclude)
+            if ctx.code(r, as_target=True) and ctx.code(r, as_target=True) not in exclude
+        ]
+
     def _pronoun_target(
         self, ctx: DocContext, end: int, clause_end: int, sentence: Sentence, sources: list[Mention]
     ) -> list[Mention]:
-        """"threatening sanctions on its oil industry": a possessive pronoun after the trigger is the target."""
+        """ "threatening sanctions on its oil industry": a possessive pronoun after the trigger is the target."""
         window = ctx.text[end : min(clause_end, end + 60)]
         m = re.search(r"\b(its|their)\b", window, re.I)
         if m is None:
             return []
         exclude = {ctx.code(s) for s in sources}
-        return [r for r in ctx.resolve_pronoun(m.group(1), end + m.start(), sentence.start, exclude)
-                if ctx.code(r) and ctx.code(r) not in exclude][:1]
+        return [
+            r
+            for r in ctx.resolve_pronoun(m.group(1), end + m.start(), sentence.start, exclude)
+            if ctx.code(r) and ctx.code(r) not in exclude
+        ][:1]
 
     def _place_in_sentence(
         self, ctx: DocContext, sentence: Sentence, sources: list[Mention], after: int = 0
@@ -415,10 +523,10 @@ class EventExtractor:
         places = [
             m
             for m in ctx.in_range(sentence.start, sentence.end)
-            if m.kind in _PLACE_KINDS and not m.role and ctx.code(m) and ctx.code(m) not in source_codes
+            if m.kind in _PLACE_KINDS and not m.role and ctx.place_code(m) and ctx.place_code(m) not in source_codes
         ]
         for pool in ([m for m in places if m.start >= after], places):
-            if len({ctx.code(m) for m in pool}) == 1:
+            if len({ctx.place_code(m) for m in pool}) == 1:
                 return pool[:1]
         return []
 
@@ -437,6 +545,19 @@ class EventExtractor:
         text = ctx.text
         for a, b in itertools.pairwise(pool):
             gap = text[a.end : b.start]
+            # "Indian and Pakistani troops exchanged fire": reciprocal attacks, not cooperation
+            if b.sector == "MIL" and _JOINT_AND.match(gap) and _RECIPROCAL.match(text, b.end):
+                found.append(
+                    _Candidate(
+                        "ASSAULT", [a], [b], False, 0.7, "exchanged fire", a.start, b.end, sentence, ["reciprocal fire"]
+                    )
+                )
+                found.append(
+                    _Candidate(
+                        "ASSAULT", [b], [a], False, 0.7, "exchanged fire", a.start, b.end, sentence, ["reciprocal fire"]
+                    )
+                )
+                continue
             # "Iraqi and American forces", "US and Iraqi troops", "US troops with Iraqi soldiers"
             if b.sector == "MIL" and (
                 (_JOINT_AND.match(gap) and a.kind in ("demonym", "name", "variant"))
@@ -449,8 +570,11 @@ class EventExtractor:
                 )
             # "Mali sees Moscow as a strategic ally": regarding another state as an ally is support
             if _AS_ALLY.match(gap) and _ALLY_AFTER.match(text, b.end) and ctx.code(a) and ctx.code(b):
-                found.append(_Candidate("SUPPORT", [a], [b], False, 0.65, gap.strip(), a.start, b.end, sentence,
-                                        ["regards as an ally"]))
+                found.append(
+                    _Candidate(
+                        "SUPPORT", [a], [b], False, 0.65, gap.strip(), a.start, b.end, sentence, ["regards as an ally"]
+                    )
+                )
             # "Chirac, in Beijing, ..." : an official in a foreign capital is on a visit
             if a.kind == "person" and b.kind == "capital" and _IN_PLACE.match(gap):
                 found.append(
@@ -490,7 +614,7 @@ class EventExtractor:
                 date_cache[sentence.index] = find_dates(sentence.text, published)
             when = nearest_date(date_cache[sentence.index], cand.start - sentence.start)
             for s, t in pairs:
-                src, tgt = ctx.code(s), ctx.code(t, as_target=True)
+                src, tgt = ctx.code(s), ctx.code(t, as_target=True) or (ctx.place_code(t) if cand.place_target else "")
                 if not src or not tgt or src == tgt:
                     continue
                 key = (tgt, cand.type, src) if cand.symmetric and src > tgt else (src, cand.type, tgt)
@@ -565,8 +689,10 @@ _NOMINAL_FILLERS = frozenset(
 
 def _of_follows(text: str, mention: Mention, later: list[Mention]) -> bool:
     """Whether a later mention is attached by "of" within a few words ("Soviet republic of Belarus")."""
-    return any(re.search(r"\bof\s+(?:the\s+)?$", text[mention.end : m.start]) and len(text[mention.end : m.start].split())
-               <= 5 for m in later[:2])
+    return any(
+        re.search(r"\bof\s+(?:the\s+)?$", text[mention.end : m.start]) and len(text[mention.end : m.start].split()) <= 5
+        for m in later[:2]
+    )
 
 
 def _last_preposition(tokens: list[str]) -> tuple[int, str] | None:

@@ -127,10 +127,18 @@ class TriggerLexicon:
                     surface = f"{word} {rest}".strip()
                     if tail:
                         # "cut … troops": up to four words may stand in the gap
-                        pattern = rf"\b{re.escape(fold(surface))}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(fold(tail.strip()))}\b"
+                        pattern = (
+                            rf"\b{re.escape(fold(surface))}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(fold(tail.strip()))}\b"
+                        )
                         self.gapped.append((re.compile(pattern), TriggerForm(definition, form)))
                     else:
                         forms.setdefault(fold(surface), []).append(TriggerForm(definition, form))
+            elif "…" in definition.lemma:
+                head, _, tail = definition.lemma.partition("…")
+                pattern = (
+                    rf"\b{re.escape(fold(head.strip()))}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(fold(tail.strip()))}\b"
+                )
+                self.gapped.append((re.compile(pattern), TriggerForm(definition, "noun")))
             else:
                 forms.setdefault(fold(definition.lemma), []).append(TriggerForm(definition, "noun"))
         self.verb_words = frozenset(verb_words)
