@@ -8,6 +8,7 @@ uses them to decide who acts and who is acted upon. No parser is needed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -212,7 +213,7 @@ class DocContext:
             group.append(pool[j + 1])
             j += 1
         if len(group) > 1 and group[0].start >= self.headline_end:
-            separators = [self.text[a.end : b.start] for a, b in zip(group, group[1:], strict=False)]
+            separators = [self.text[a.end : b.start] for a, b in itertools.pairwise(group)]
             if not any(re.search(r"\band\b|&|as well as|/", sep) for sep in separators):
                 return [mention]  # "with Tony Blair, President Bush said": a comma alone is no list
         return group
