@@ -77,9 +77,10 @@ class Matcher:
             cls._instances[id(lexicon)] = matcher
         return matcher
 
-    def find(self, text: str, sentences: list[Sentence]) -> list[Hit]:
+    def find(self, text: str, sentences: list[Sentence], folded: str | None = None) -> list[Hit]:
         """All accepted hits in ``text``, left to right, longest first, non-overlapping."""
-        folded = fold(text)
+        folded = folded if folded is not None else fold(text)
+        folded_sentences: dict[int, str] = {}
         n = len(text)
         candidates: list[tuple[int, int, _Pattern]] = []
         for end_index, pattern in self.automaton.iter(folded):
@@ -89,8 +90,11 @@ class Matcher:
                 continue
             if end < n and folded[end].isalnum():
                 continue
-            if end + 1 < n and folded[end] == "-" and folded[end + 1].isalpha() and all(
-                sense.form == "surname" for sense in pattern.senses
+            if (
+                end + 1 < n
+                and folded[end] == "-"
+                and folded[end + 1].isalpha()
+                and all(sense.form == "surname" for sense in pattern.senses)
             ):
                 continue  # "Tan-sun": a fragment of a compound name, not the surname "Tan"
             candidates.append((start, end, pattern))
@@ -106,7 +110,9 @@ class Matcher:
                 continue
             sentence = max(0, bisect_right(starts, start) - 1)
             senses = list(pattern.senses)
-            if not self._ambiguity_ok(surface, text, start, end, sentences[sentence] if sentences else None):
+            if not self._ambiguity_ok(
+                surface, text, start, end, sentences[sentence] if sentences else None, folded, folded_sentences
+            ):
                 continue
             hits.append(Hit(start, end, surface, sentence, senses))
             last_end = end
@@ -124,11 +130,25 @@ class Matcher:
                 return False
         return True
 
-    def _ambiguity_ok(self, surface: str, text: str, start: int, end: int, sentence: Sentence | None) -> bool:
-        rules = self.lexicon.ambiguities.get(fold(surface))
+    def _ambiguity_ok(
+        self,
+        surface: str,
+        text: str,
+        start: int,
+        end: int,
+        sentence: Sentence | None,
+        folded: str,
+        cache: dict[int, str],
+    ) -> bool:
+        rules = self.lexicon.ambiguities.get(folded[start:end])
         if not rules:
             return True
-        context = fold(sentence.text) if sentence is not None else fold(text)
+        if sentence is None:
+            context = folded
+        else:
+            context = cache.get(sentence.index)
+            if context is None:
+                context = cache[sentence.index] = folded[sentence.start : sentence.end]
         words = set(_WORD.findall(context))
         for rule in rules:
             if rule.rule == "lowercase" and surface[:1].islower():

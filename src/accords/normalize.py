@@ -66,25 +66,30 @@ def normalize_text(raw: str) -> str:
     return text.strip()
 
 
+class _FoldTable(dict):
+    """A ``str.translate`` table that folds each character on first sight and remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isascii():
+            folded = ch.lower()
+        else:
+            decomposed = unicodedata.normalize("NFD", ch)
+            stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+            folded = _SPECIAL_FOLD.get(ch, stripped if len(stripped) == 1 else ch.lower()[:1] or ch)
+        self[code] = folded
+        return folded
+
+
 def fold(text: str) -> str:
     """Accent- and case-folded form used for matching names ("Goïta" -> "goita").
 
     The result has exactly one character per input character, so offsets found
     in the folded text are offsets in the original.
     """
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch.lower())
-            continue
-        base = _FOLD_CACHE.get(ch)
-        if base is None:
-            decomposed = unicodedata.normalize("NFD", ch)
-            stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-            base = _SPECIAL_FOLD.get(ch, stripped.lower() if len(stripped.lower()) == 1 else ch.lower()[:1])
-            _FOLD_CACHE[ch] = base
-        out.append(base)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD_TABLE)
 
 
 _SPECIAL_FOLD = {
@@ -106,5 +111,6 @@ _SPECIAL_FOLD = {
     "Đ": "d",
     "æ": "a",
     "œ": "o",
+    "İ": "i",
 }
-_FOLD_CACHE: dict[str, str] = {}
+_FOLD_TABLE = _FoldTable()

@@ -39,8 +39,9 @@ class Pipeline:
     def analyze(self, doc: Document) -> Analysis:
         analysis = Analysis(document=doc)
         analysis.sentences = split_sentences(doc.text)
-        analysis.mentions, analysis.actors = self.resolver.resolve(doc.text, analysis.sentences, doc.published)
-        ctx = DocContext.of(analysis, self.lexicon, self.verbs)
+        folded = fold(doc.text)
+        analysis.mentions, analysis.actors = self.resolver.resolve(doc.text, analysis.sentences, doc.published, folded)
+        ctx = DocContext.of(analysis, self.lexicon, self.verbs, folded)
         analysis.events = self.events.extract(ctx)
         analysis.agreements = self.agreements.extract(ctx, analysis.events)
         analysis.events = self.events.with_agreements(ctx, analysis.events, analysis.agreements)

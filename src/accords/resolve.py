@@ -186,8 +186,10 @@ class Resolver:
         self.matcher = Matcher.for_lexicon(lexicon)
         self.verbs: frozenset[str] = frozenset()  # known verb forms, set by the pipeline
 
-    def resolve(self, text: str, sentences: list[Sentence], day: date | None) -> tuple[list[Mention], list[Actor]]:
-        hits = self.matcher.find(text, sentences)
+    def resolve(
+        self, text: str, sentences: list[Sentence], day: date | None, folded: str | None = None
+    ) -> tuple[list[Mention], list[Actor]]:
+        hits = self.matcher.find(text, sentences, folded)
         groups = group_hits(text, hits)
         state = _DocState(day, sentence_starts={s.index: s.start for s in sentences}, text=text)
         mentions: list[Mention] = []

@@ -84,9 +84,12 @@ class DocContext:
     starts: list[int]
     verbs: frozenset[str] = frozenset()  # word forms known to be verbs (event triggers, reporting verbs)
     headline_end: int = 0  # end of a title-case headline: capitals there do not mark names
+    folded: str = ""  # normalize.fold(text), computed once per document
 
     @classmethod
-    def of(cls, analysis: Analysis, lexicon: Lexicon, verbs: frozenset[str] = frozenset()) -> DocContext:
+    def of(
+        cls, analysis: Analysis, lexicon: Lexicon, verbs: frozenset[str] = frozenset(), folded: str = ""
+    ) -> DocContext:
         mentions = sorted(analysis.mentions, key=lambda m: m.start)
         headline_end = 0
         if analysis.sentences:

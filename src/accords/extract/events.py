@@ -93,7 +93,7 @@ class EventExtractor:
     def extract(self, ctx: DocContext) -> list[Event]:
         analysis = ctx.analysis
         text = ctx.text
-        folded = fold(text)
+        folded = ctx.folded or fold(text)
         candidates: list[_Candidate] = []
         sentences = analysis.sentences
         starts = [s.start for s in sentences]

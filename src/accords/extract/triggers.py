@@ -105,7 +105,7 @@ class TriggerLexicon:
             key=lambda c: -len(c.cue),
         )
         forms: dict[str, list[TriggerForm]] = {}
-        self.gapped: list[tuple[re.Pattern, TriggerForm]] = []
+        self.gapped: dict[str, list[tuple[re.Pattern, TriggerForm]]] = {}  # head surface -> patterns
         verb_words: set[str] = set()
         for row in tables.get("events", []):
             if row["type"] not in self.types:
@@ -127,41 +127,48 @@ class TriggerLexicon:
                     surface = f"{word} {rest}".strip()
                     if tail:
                         # "cut … troops": up to four words may stand in the gap
-                        pattern = (
-                            rf"\b{re.escape(fold(surface))}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(fold(tail.strip()))}\b"
-                        )
-                        self.gapped.append((re.compile(pattern), TriggerForm(definition, form)))
+                        self._add_gapped(fold(surface), fold(tail.strip()), TriggerForm(definition, form))
                     else:
                         forms.setdefault(fold(surface), []).append(TriggerForm(definition, form))
             elif "…" in definition.lemma:
                 head, _, tail = definition.lemma.partition("…")
-                pattern = (
-                    rf"\b{re.escape(fold(head.strip()))}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(fold(tail.strip()))}\b"
-                )
-                self.gapped.append((re.compile(pattern), TriggerForm(definition, "noun")))
+                self._add_gapped(fold(head.strip()), fold(tail.strip()), TriggerForm(definition, "noun"))
             else:
                 forms.setdefault(fold(definition.lemma), []).append(TriggerForm(definition, "noun"))
         self.verb_words = frozenset(verb_words)
         self.automaton = ahocorasick.Automaton()
         for surface, values in forms.items():
-            self.automaton.add_word(surface, (len(surface), tuple(values)))
+            self.automaton.add_word(surface, (len(surface), tuple(values), ()))
+        for head, patterns in self.gapped.items():
+            # a gapped trigger is tried only where its head word occurs
+            if head in forms:
+                self.automaton.add_word(head, (len(head), tuple(forms[head]), tuple(patterns)))
+            else:
+                self.automaton.add_word(head, (len(head), (), tuple(patterns)))
         self.automaton.make_automaton()
+
+    def _add_gapped(self, head: str, tail: str, form: TriggerForm) -> None:
+        """ "cut … troops": the head, up to four words, then the tail."""
+        pattern = re.compile(rf"{re.escape(head)}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(tail)}\b")
+        self.gapped.setdefault(head, []).append((pattern, form))
 
     def find(self, folded: str) -> list[tuple[int, int, tuple[TriggerForm, ...]]]:
         """Trigger hits on word boundaries, longest first, non-overlapping."""
         n = len(folded)
         hits = []
-        for end_index, (length, values) in self.automaton.iter(folded):
+        for end_index, (length, values, patterns) in self.automaton.iter(folded):
             end = end_index + 1
             start = end - length
             if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "-"):
                 continue  # "U.S.-backed", "Russian-designed": compound modifiers are not events
             if end < n and (folded[end].isalnum() or folded[end] == "-"):
                 continue
-            hits.append((start, end, values))
-        for pattern, form in self.gapped:
-            for m in pattern.finditer(folded):
-                hits.append((m.start(), m.end(), (form,)))
+            if values:
+                hits.append((start, end, values))
+            for pattern, form in patterns:
+                m = pattern.match(folded, start)
+                if m is not None:
+                    hits.append((start, m.end(), (form,)))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         chosen = []
         last = -1

@@ -1,0 +1,5 @@
+"""``python -m accords``: the command line."""
+
+from .cli import app
+
+app()
