@@ -194,7 +194,9 @@ def dyad(
     # clusters on a timeline, with the documents reporting each
     cluster_rows = store.rows("clusters_of_dyad", **span, limit=limit)
     docs_of: dict[int, list[str]] = defaultdict(list)
-    for r in store.rows("cluster_documents_of_dyad", **span):
+    oldest = cluster_rows[-1]["day"] if len(cluster_rows) == limit else None
+    shown = {**span, "since": max(filter(None, (since, oldest)), default=None)}
+    for r in store.rows("cluster_documents_of_dyad", **shown):
         docs_of[r["cluster"]].append(r["doc_key"])
     clusters = [cluster_record(store, r, docs_of.get(r["id"], [])) for r in reversed(cluster_rows)]
     # counts by type and month, and the index
@@ -271,6 +273,7 @@ def dyad(
             "agreements": len(registry_rows),
             "unnamed_agreements": len(unnamed_rows),
             "projects": len(projects),
+            "discrepancies": store.scalar("discrepancies_count_dyad", a=a, b=b),
         },
         "agreements": agreements,
         "unnamed_agreements": unnamed,
@@ -292,7 +295,9 @@ def dyad(
             for p in store.rows("people_of_docs_dyad", **span, limit=limit)
         ],
         "sources": sources,
-        "discrepancies": [discrepancy_record(store, d) for d in store.rows("discrepancies_of_dyad", a=a, b=b)],
+        "discrepancies": [
+            discrepancy_record(store, d) for d in reversed(store.rows("discrepancies_of_dyad", a=a, b=b, limit=limit))
+        ],
     }
 
 

@@ -610,7 +610,9 @@ STATEMENTS: dict[str, str] = {
     "discrepancy_side_insert": """
         INSERT INTO discrepancy_sides (discrepancy, side, value, doc) VALUES (:discrepancy, :side, :value, :doc)
         ON CONFLICT (discrepancy, side, doc) DO NOTHING""",
-    "discrepancies_of_dyad": "SELECT * FROM discrepancies WHERE dyad_a = :a AND dyad_b = :b ORDER BY id",
+    "discrepancies_of_dyad": """
+        SELECT * FROM discrepancies WHERE dyad_a = :a AND dyad_b = :b ORDER BY id DESC LIMIT :limit""",
+    "discrepancies_count_dyad": "SELECT count(*) AS n FROM discrepancies WHERE dyad_a = :a AND dyad_b = :b",
     "discrepancies_of_subject": "SELECT * FROM discrepancies WHERE subject = :subject AND subject_id = :subject_id",
     "discrepancy_sides": """
         SELECT s.side, s.value, s.doc, d.doc_key, d.source FROM discrepancy_sides s
