@@ -401,8 +401,16 @@ class Lexicon:
         """Cities, regions and landmarks: they locate events in a state but never act."""
         for row in rows:
             country = row["country"].upper()
-            entry = Entry(key=f"place:{row['name']}:{country}", kind="place", name=row["name"], code=country,
-                          country=country, sector="", state_actor=False, coded=False)
+            entry = Entry(
+                key=f"place:{row['name']}:{country}",
+                kind="place",
+                name=row["name"],
+                code=country,
+                country=country,
+                sector="",
+                state_actor=False,
+                coded=False,
+            )
             self.entries[entry.key] = entry
             for name in [row["name"], *split_list(row["aliases"])]:
                 self.add_surface(name, Sense("place", entry))

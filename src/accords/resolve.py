@@ -500,31 +500,7 @@ def _form(group: Group) -> str:
 
 # Actor types that never act for a state even when a country is named ("Malian jihadists").
 NON_STATE_SECTORS = frozenset(
-    {
-        "REB",
-        "SEP",
-        "INS",
-        "OPP",
-        "PTY",
-        "CRM",
-        "CVL",
-        "BUS",
-        "LAB",
-        "AGR",
-        "EDU",
-        "MED",
-        "HLH",
-        "REL",
-        "REF",
-        "NGO",
-        "ELI",
-        "UAF",
-        "PRM",
-        "HRI",
-        "ENV",
-        "DEV",
-        "SET",
-    }
+    """REB SEP INS OPP PTY CRM CVL BUS LAB AGR EDU MED JRN HLH REL REF NGO ELI UAF PRM HRI ENV DEV SET UNK""".split()
 )
 
 _SECTOR_NAMES = {

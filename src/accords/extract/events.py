@@ -244,7 +244,7 @@ class EventExtractor:
 
         Cues are matched longest first, so "plans to" (future) is not also read as "plans" (hypothetical).
         """
-        before = " " + " ".join(words(text[clause_start:start])) + " "
+        before = " " + " ".join(w for w in words(text[clause_start:start]) if w not in _ADVERBIALS) + " "
         effects: set[str] = set()
         fired: set[str] = set()
         for cue in self.triggers.cues:
@@ -294,6 +294,12 @@ class EventExtractor:
             token = m.group(1).lower()
             if token in _NOMINAL_FILLERS or token.isdigit():
                 position = clause_start + m.start()
+                continue
+            if token in ("and", "or"):  # "restore normalcy and cooperation": skip the coordinated noun
+                prev = re.search(r"([\w'’-]+)\s*$", ctx.text[clause_start : clause_start + m.start()])
+                if prev is None:
+                    return False
+                position = clause_start + prev.start()
                 continue
             return ctx.is_verb(token) and token not in self.light_verbs and token not in FUNCTION_WORDS
         return False
@@ -681,6 +687,11 @@ class EventExtractor:
         return ActorRef(code=code, name=name, sector=mention.sector, actor=mention.actor)
 
 
+# Time words and adverbs that stand between a cue and its verb without changing it ("promised Friday to").
+_ADVERBIALS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight now also again
+    reportedly formally officially publicly jointly quickly soon later earlier once still""".split()
+)
 _NOMINAL_FILLERS = frozenset(
     """the a an its their his her our this that new first second latest recent planned proposed joint bilateral
     official high-level two-day three-day one-day two three several more further fresh direct""".split()
