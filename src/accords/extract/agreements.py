@@ -204,6 +204,8 @@ class AgreementExtractor:
         before = words(ctx.text[max(sentence.start, position - 40) : position])
         if any(w in ("not", "never", "no") for w in before[-3:]):
             return None
+        if re.search(r"\b(?:if|unless|whether)\b", ctx.text[clause_start:position], re.I):
+            return None  # "if it struck a deal": a condition, not an agreement
         return ("signed" if stage in SIGNED_STAGES else "negotiating", stage)
 
     def _from_mention(

@@ -103,6 +103,15 @@ class EventExtractor:
             sentence = sentences[max(0, bisect_right(starts, start) - 1)]
             if sentence.text.rstrip().endswith("?"):
                 continue
+            if any(m.start <= start < m.end for m in ctx.in_range(max(0, start - 80), end)):
+                continue  # a word inside a name: "Free Syrian Army", "Action Committee"
+            if (
+                text[start].isupper()
+                and start > sentence.start
+                and start >= ctx.headline_end
+                and all(f.definition.pos == "verb" for f in forms)
+            ):
+                continue  # a capitalized verb mid-sentence is part of a name or title
             for form in forms:
                 found = self._frame(ctx, sentence, start, end, form)
                 if found is not None:
@@ -119,7 +128,14 @@ class EventExtractor:
         definition = form.definition
         clause_start, clause_end = clause_bounds(text, start, end, sentence.start, sentence.end)
         event_type = definition.type
-        effect, fired = self._modality(text, clause_start, start, sentence, end)
+        effect, fired = self._modality(text, clause_start, start, sentence, end, ctx.headline_end)
+        governing = self._governing_preposition(ctx, clause_start, start) if definition.pos == "noun" else ""
+        if governing in _TOPIC_PREPOSITIONS:
+            return None  # "a referendum on a pullout", "a debate over sanctions": a topic, not an event
+        if governing and effect not in ("negate", ""):
+            # "would withdraw from the negotiations with the EU": the modal belongs to "withdraw";
+            # the negotiations themselves are a fact
+            effect, fired = "", set()
         confidence = 0.75
         notes: list[str] = []
         if effect == "negate":
@@ -144,6 +160,8 @@ class EventExtractor:
             else:
                 confidence = 0.6
         elif effect == "future":
+            if event_type in HOSTILE and fired & {"plans to", "plan to", "planned to"}:
+                return None  # plans to attack are not an attack (nor, unannounced, a threat)
             confidence = 0.65  # announced or scheduled ("will meet", "Poland to cut troops next year")
 
         if definition.pos == "verb" and form.form == "base" and _DETERMINER_BEFORE.search(text, clause_start, start):
@@ -183,6 +201,14 @@ class EventExtractor:
                 adjacent = [m for m in ctx.before(start, clause_start) if ctx.text[m.end : start].strip() == ""]
                 if adjacent:  # "Israeli ministers calling for ...": the participle's subject stands right before it
                     sources = adjacent[-1:]
+                elif re.search(r",\s*(?:and\s+)?$", text[clause_start:start]):
+                    # "Trump called Erdoğan, urging him to ...": a participle after a comma shares the subject
+                    opening = [
+                        m
+                        for m in ctx.before(start, clause_start)
+                        if self._eligible_subject(ctx, m, clause_start) and not ctx.is_modifier(m)
+                    ]
+                    sources = ctx.coordinated(opening[0], clause_start, start) if opening else []
             if not sources and not pair:
                 sources = self._subject(ctx, sentence, clause_start, start, set())
                 if not sources and definition.pos == "noun":
@@ -239,7 +265,9 @@ class EventExtractor:
             place_target,
         )
 
-    def _modality(self, text: str, clause_start: int, start: int, sentence: Sentence, end: int) -> tuple[str, set[str]]:
+    def _modality(
+        self, text: str, clause_start: int, start: int, sentence: Sentence, end: int, headline_end: int = 0
+    ) -> tuple[str, set[str]]:
         """The strongest cue before the trigger: negate > refuse > threat > conditional > hypothetical > future.
 
         Cues are matched longest first, so "plans to" (future) is not also read as "plans" (hypothetical).
@@ -268,10 +296,22 @@ class EventExtractor:
         if conditional and fired & {"would", "will", "'ll"}:
             # "Iran would withdraw from the talks if they fail": a conditional act is a threat
             return "conditional", fired
+        if "future" in effects and "hypothetical" not in effects and start >= headline_end:
+            # in running text, "to <verb>" is a purpose or a wish unless a decision introduces it
+            plain = words(text[clause_start:start])
+            if fired <= {"to"} and not (len(plain) >= 2 and plain[-2] in _DECISION_VERBS):
+                return "hypothetical", fired
         for effect in ("hypothetical", "future"):
             if effect in effects:
                 return effect, fired
         return "", fired
+
+    def _governing_preposition(self, ctx: DocContext, clause_start: int, start: int) -> str:
+        """The preposition a nominal trigger is the object of ("from the negotiations" -> "from"), or ""."""
+        tokens = words(ctx.text[clause_start:start])
+        while tokens and (tokens[-1] in _NOMINAL_FILLERS or tokens[-1].isdigit()):
+            tokens.pop()
+        return tokens[-1] if tokens and tokens[-1] in PREPOSITIONS else ""
 
     def _governed_reference(self, ctx: DocContext, clause_start: int, start: int) -> bool:
         """A nominal event that is the object of another verb refers to it, it does not report it:
@@ -444,7 +484,9 @@ class EventExtractor:
         for i, m in enumerate(pool):
             if m.kind == "place" and not loc:
                 continue
-            if ctx.is_modifier(m) and _of_follows(text, m, pool[i + 1 :]):
+            if (ctx.is_modifier(m) or (m.kind == "role" and not ctx.code(m, as_target=True))) and _of_follows(
+                text, m, pool[i + 1 :]
+            ):
                 continue  # "the former Soviet republic of Belarus": Belarus is the target, not "Soviet"
             gap = text[end : m.start]
             tokens = words(gap)
@@ -565,6 +607,9 @@ class EventExtractor:
                 )
                 continue
             # "Iraqi and American forces", "US and Iraqi troops", "US troops with Iraqi soldiers"
+            # (but "a clash between Turkish and Syrian forces" relates them, it does not join them)
+            if re.search(r"\bbetween\s+(?:the\s+)?$", text[max(sentence.start, a.start - 20) : a.start]):
+                continue
             if b.sector == "MIL" and (
                 (_JOINT_AND.match(gap) and a.kind in ("demonym", "name", "variant"))
                 or (a.sector == "MIL" and _JOINT_WITH.match(gap))
@@ -688,6 +733,11 @@ class EventExtractor:
 
 
 # Time words and adverbs that stand between a cue and its verb without changing it ("promised Friday to").
+_TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "regarding", "concerning"})
+_DECISION_VERBS = frozenset(
+    """agreed agree agrees decided decide decides announced began begun begin started start continued continue
+    moved voted vote ordered order pledged vowed promised prepared prepares""".split()
+)
 _ADVERBIALS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight now also again
     reportedly formally officially publicly jointly quickly soon later earlier once still""".split()
