@@ -137,6 +137,12 @@ def resolve(
         raise typer.Exit(1)
 
 
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction (default: all cores)."),
+]
+
+
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for JSONL on stdin.")],
@@ -144,26 +150,27 @@ def extract(
     text_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the text.")] = None,
     id_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the id.")] = None,
     date_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the date.")] = None,
+    jobs: JobsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Read documents and print one JSON line per document: actors, events, agreements, quotes."""
     import time
 
-    from .output import analysis_record
+    from .parallel import extract_json_lines
 
-    pipeline = _pipeline(dictionary)
+    _pipeline(dictionary)  # fail early, with a clear message, on a bad dictionary
     options = _reader_options(text_column, id_column, date_column)
     failed = done = 0
     started = time.perf_counter()
     out = sys.stdout
+    dictionaries = [str(p) for p in dictionary or ()]
     with progress_bar("extracting", quiet) as progress:
-        for item in read_inputs(paths, options):
+        for item in extract_json_lines(read_inputs(paths, options), jobs, dictionaries):
             if isinstance(item, DocumentError):
                 failed += 1
-                stderr.print(f"[red]error:[/red] {item}")
+                progress.console.print(f"[red]error:[/red] {item}")
                 continue
-            analysis = pipeline.analyze(item)
-            out.write(json.dumps(analysis_record(analysis), ensure_ascii=False) + "\n")
+            out.write(item + "\n")
             done += 1
             if done % 64 == 0:
                 _tick(progress, done, failed, started)
@@ -250,4 +257,4 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 # Command groups that live in their own modules register themselves on ``app``.
-from . import kb_cli  # noqa: E402,F401
+from . import kb_cli, spark_cli  # noqa: E402,F401

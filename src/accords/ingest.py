@@ -15,7 +15,7 @@ ones.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -395,20 +395,55 @@ class Ingester:
         items: Iterable[Document | DocumentError],
         on_outcome: Callable[[Outcome], None] | None = None,
         fuse: bool = True,
+        jobs: int | None = 1,
+        dictionaries: Sequence[str] = (),
     ) -> IngestReport:
+        """Store every item; with ``jobs`` other than 1, analysis runs in worker processes while this
+        process stays the single writer (documents already stored are skipped before analysis)."""
         import time
 
         started = time.perf_counter()
         report = IngestReport()
         sync_plover(self.store, getattr(self._pipeline, "lexicon", None))
-        for item in items:
-            if isinstance(item, DocumentError):
-                outcome = Outcome(FAILED, item.doc_id, str(item))
-            else:
-                outcome = self.ingest_document(item)
+
+        def record(outcome: Outcome) -> None:
             report.count(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
+
+        if jobs == 1:
+            for item in items:
+                record(
+                    Outcome(FAILED, item.doc_id, str(item))
+                    if isinstance(item, DocumentError)
+                    else self.ingest_document(item)
+                )
+        else:
+            from .parallel import analyze_many
+
+            def pending() -> Iterator[Document | DocumentError]:
+                for item in items:
+                    if not isinstance(item, DocumentError) and not self.force:
+                        status, row = lookup(self.store, item)
+                        if status in (UNCHANGED, DUPLICATE):
+                            msg = "" if status == UNCHANGED else f"same text as stored document {row['doc_key']!r}"
+                            record(Outcome(status, item.doc_id if hasattr(item, "doc_id") else item.id, msg, row["id"]))
+                            continue
+                    yield item
+
+            for result in analyze_many(pending(), jobs, dictionaries):
+                if isinstance(result, DocumentError):
+                    record(Outcome(FAILED, result.doc_id, str(result)))
+                    continue
+                try:
+                    record(store_analysis(self.store, result, force=self.force))
+                except Exception as exc:  # one bad document never stops the batch
+                    doc = result.document
+                    record(
+                        Outcome(
+                            FAILED, doc.id, f"{doc.origin or doc.id} (document {doc.id}): {type(exc).__name__}: {exc}"
+                        )
+                    )
         if fuse:
             report.fusion = fusion.refresh(self.store)
         report.seconds = time.perf_counter() - started

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli import DictionaryOpt, _parse_day, _pipeline, _reader_options, _tick, app, progress_bar, stderr
+from .cli import DictionaryOpt, JobsOpt, _parse_day, _pipeline, _reader_options, _tick, app, progress_bar, stderr
 
 DbOpt = Annotated[
     str | None,
@@ -68,6 +68,7 @@ def ingest(
     delay: Annotated[float, typer.Option(help="Seconds between requests to one host.")] = 1.0,
     timeout: Annotated[float, typer.Option(help="HTTP timeout in seconds.")] = 20.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    jobs: JobsOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Extract and store documents (files, URLs, feeds); then fuse them across sources."""
@@ -107,7 +108,9 @@ def ingest(
                 progress.console.print(f"[red]error:[/red] {outcome.message}")
             _tick(progress, done, failed, started)
 
-        report = ingester.ingest(items(), on_outcome=on_outcome)
+        report = ingester.ingest(
+            items(), on_outcome=on_outcome, jobs=jobs, dictionaries=[str(p) for p in dictionary or ()]
+        )
     if fetcher is not None:
         fetcher.close()
     elapsed = max(report.seconds, 1e-9)
