@@ -58,6 +58,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -130,7 +131,8 @@ def minhash(text: str) -> list[int]:
     """One-permutation MinHash with rotation densification (``BINS`` values)."""
     sig = [_MAX] * BINS
     for sh in shingles(text):
-        h = int.from_bytes(hashlib.blake2b(sh.encode("utf-8"), digest_size=8).digest(), "big")
+        data = sh.encode("utf-8")
+        h = (zlib.crc32(data) << 32) | zlib.crc32(data, 0x9E3779B9)  # two CRCs: a fast, stable 64-bit hash
         b, v = h % BINS, h // BINS
         if v < sig[b]:
             sig[b] = v
