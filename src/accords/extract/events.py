@@ -341,7 +341,12 @@ class EventExtractor:
                     return False
                 position = clause_start + prev.start()
                 continue
-            return ctx.is_verb(token) and token not in self.light_verbs and token not in FUNCTION_WORDS
+            return (
+                ctx.is_verb(token)
+                and token not in self.light_verbs
+                and token not in FUNCTION_WORDS
+                and token not in self.triggers.cue_words
+            )
         return False
 
     def _reported_by_other(self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int) -> bool:
@@ -424,6 +429,13 @@ class EventExtractor:
             chosen = m
             break
         pronoun = ctx.last_pronoun(chosen.end if chosen else clause_start, position)
+        if pronoun is None and chosen is None:
+            # the clause opens with a relative pronoun: "Chen, who dismissed Singapore ..."
+            relative = re.search(r"\b(who|which|whom)\s*$", ctx.text[sentence.start : clause_start], re.I)
+            if relative is not None:
+                return ctx.resolve_pronoun(
+                    relative.group(1), sentence.start + relative.start(), sentence.start, exclude
+                )
         if pronoun is not None:
             resolved = ctx.resolve_pronoun(pronoun.group(1), pronoun.start(), sentence.start, exclude)
             if resolved or chosen is None:
@@ -750,10 +762,11 @@ _NOMINAL_FILLERS = frozenset(
 
 def _of_follows(text: str, mention: Mention, later: list[Mention]) -> bool:
     """Whether a later mention is attached by "of" within a few words ("Soviet republic of Belarus")."""
-    return any(
-        re.search(r"\bof\s+(?:the\s+)?$", text[mention.end : m.start]) and len(text[mention.end : m.start].split()) <= 5
-        for m in later[:2]
-    )
+    for m in later[:2]:
+        between = text[mention.end : m.start]
+        if re.search(r"\bof\s+(?:the\s+)?$", between) and len(between.split()) <= 7:
+            return True
+    return False
 
 
 def _last_preposition(tokens: list[str]) -> tuple[int, str] | None:

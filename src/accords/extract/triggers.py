@@ -100,6 +100,7 @@ class TriggerLexicon:
             r["type"]: EventType(r["type"], r["cameo"], float(r["weight"] or 0), r["quad"], r["meaning"])
             for r in tables.get("plover", [])
         }
+        self.cue_words = frozenset(w for r in tables.get("modality", []) for w in fold(r["cue"]).split())
         self.cues = sorted(
             (Cue(fold(r["cue"]), r["effect"], int(r["window"] or 4)) for r in tables.get("modality", [])),
             key=lambda c: -len(c.cue),
