@@ -229,7 +229,11 @@ class Resolver:
             bool(group.roles or group.person) and bool(_FORMER_BEFORE.search(text, max(0, start - 12), start))
         )
         role = next((r for r in reversed(group.roles) if r.role), None)
-        group_sector = next((r.sector for r in reversed(group.roles) if r.sector), "")
+        # the most specific word decides the actor type: "mujahideen fighters" are rebels, "riot police
+        # officers" police; an office ("Defence Minister") decides when there is one
+        group_sector = next((r.sector for r in group.roles if r.role and r.sector), "") or next(
+            (r.sector for r in group.roles if r.sector), ""
+        )
 
         if group.person:
             person = self._pick_person(group, st)
