@@ -166,6 +166,11 @@ class EventExtractor:
 
         if definition.pos == "verb" and form.form == "base" and _DETERMINER_BEFORE.search(text, clause_start, start):
             return None  # "the support of", "a visit": a noun, not the verb
+        if form.form == "headline-base" and not (
+            start < ctx.headline_end
+            and any(m.end <= start and not text[m.end : start].strip() for m in ctx.before(start, clause_start))
+        ):
+            return None  # "a raid", "the strike": outside headlines these base forms are nouns
         passive = (
             definition.pos == "verb"
             and form.form in ("past", "pp")

@@ -124,7 +124,7 @@ class TriggerLexicon:
                 for form, word in inflect(head, irregular).items():
                     verb_words.add(word)
                     if form == "base" and "nobase" in definition.flags:
-                        continue
+                        form = "headline-base"  # "Israeli forces raid camp": only a headline verb right after its subject
                     surface = f"{word} {rest}".strip()
                     if tail:
                         # "cut … troops": up to four words may stand in the gap
