@@ -77,4 +77,19 @@ ensure_java() {
     fi
 }
 
+# Chromium for the browser tests of the dashboard (tests/test_web.py: Playwright drives
+# /usr/bin/chromium; the tests never download a browser). chromium-driver comes with it.
+ensure_chromium() {
+    if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+        return 0
+    fi
+    log "installing chromium and chromium-driver"
+    apt_install chromium chromium-driver
+    if ! command -v chromium >/dev/null 2>&1; then
+        log "chromium was installed but is not on PATH"
+        return 1
+    fi
+}
+
 ensure_java
+ensure_chromium
