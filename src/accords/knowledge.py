@@ -36,7 +36,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "places": ("name", "country", "kind", "aliases"),
     "events": ("trigger", "pos", "type", "preps", "flags", "notes"),
     "modality": ("cue", "effect", "window"),
-    "plover": ("type", "cameo", "weight", "quad", "meaning"),
+    "plover": ("type", "cameo", "weight", "quad", "prior", "meaning"),
     "irregular_verbs": ("lemma", "past", "participle"),
     "sectors": ("sector", "terms", "meaning"),
     "cues": ("phrase", "kind", "value"),

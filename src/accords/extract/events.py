@@ -696,7 +696,8 @@ class EventExtractor:
                         target=self._ref(ctx, t, tgt),
                         date=when.value if when else published,
                         date_source="text" if when else "published",
-                        confidence=cand.confidence,
+                        # the construction's own certainty (0.75 = a plain clause) scaled by the type's prior
+                        confidence=round(min(0.97, cand.confidence / 0.75 * self.triggers.types[cand.type].prior), 3),
                         trigger=cand.trigger,
                     )
                     events[key] = event

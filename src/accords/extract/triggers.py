@@ -48,6 +48,7 @@ class EventType:
     weight: float
     quad: str
     meaning: str
+    prior: float = 0.85  # how often rule-read events of this type are right
 
 
 def _double_final(word: str) -> bool:
@@ -97,7 +98,9 @@ class TriggerLexicon:
         tables = lexicon.tables
         irregular = {r["lemma"]: (r["past"], r["participle"]) for r in tables.get("irregular_verbs", [])}
         self.types = {
-            r["type"]: EventType(r["type"], r["cameo"], float(r["weight"] or 0), r["quad"], r["meaning"])
+            r["type"]: EventType(
+                r["type"], r["cameo"], float(r["weight"] or 0), r["quad"], r["meaning"], float(r.get("prior") or 0.85)
+            )
             for r in tables.get("plover", [])
         }
         self.cue_words = frozenset(w for r in tables.get("modality", []) for w in fold(r["cue"]).split())
