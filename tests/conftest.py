@@ -37,3 +37,6 @@ def seed_analyses(pipeline: Pipeline) -> dict:
 
     docs = list(read_inputs([str(shared_path("seeds", "seeds.jsonl"))]))
     return {doc.id: pipeline.analyze(doc) for doc in docs}
+
+
+from tests.conftest_pg import module_store_url, pg_server, store_url  # noqa: E402, F401  (both storage backends)

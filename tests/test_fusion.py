@@ -16,8 +16,8 @@ LABEL = "Official visit of Assimi Goïta to Russia, talks with Vladimir Putin, M
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "kb.db")
+def store(store_url):
+    s = open_store(store_url)
     sync_plover(s)
     yield s
     s.close()

@@ -14,8 +14,8 @@ from tests.conftest import shared_path
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "kb.db")
+def store(store_url):
+    s = open_store(store_url)
     yield s
     s.close()
 

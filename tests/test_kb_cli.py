@@ -29,12 +29,12 @@ def run_json(*args: str):
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kb") / "seeds.db"
+def db(module_store_url):
+    """The seed articles ingested into a SQLite file, and into a PostgreSQL database."""
     seeds = str(shared_path("seeds", "seeds.jsonl"))
-    report = run_json("ingest", seeds, "--db", str(path), "--quiet")
+    report = run_json("ingest", seeds, "--db", module_store_url, "--quiet")
     assert report["added"] == 2 and report["failed"] == 0
-    return str(path)
+    return module_store_url
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""Storage mechanics on small hand-built analyses: schema, transactions, idempotency, replacement, FTS."""
+"""Storage mechanics on small hand-built analyses: schema, transactions, idempotency, replacement, FTS.
+
+The tests taking ``store`` run against both backends (SQLite and PostgreSQL, see
+``tests/conftest_pg.py``); the SQLite file format tests take ``tmp_path``, and their PostgreSQL
+counterparts are in ``tests/test_postgres.py``."""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ from tests.kb_fixtures import site_analysis, wire_analysis
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = open_store(tmp_path / "kb.db")
+def store(store_url):
+    s = open_store(store_url)
     sync_plover(s)
     yield s
     s.close()
@@ -109,7 +113,7 @@ def test_changed_document_replaces_its_old_facts(store):
 def test_a_failing_document_leaves_nothing_behind(store):
     bad = wire_analysis()
     bad.sentences.append(Sentence(0, 0, 1, "x"))  # duplicate sentence index: the insert fails midway
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store.IntegrityError):
         store_analysis(store, bad)
     counts = store.one("counts")
     assert counts["documents"] == counts["events"] == counts["sentences"] == counts["actors"] == 0

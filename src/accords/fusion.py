@@ -251,35 +251,39 @@ class FusionStats:
 
 
 def refresh(store: Store) -> dict:
-    """Recompute fusion for everything marked dirty; one transaction."""
+    """Recompute fusion for everything marked dirty; one transaction (rerun from the start if a
+    concurrent writer made it lose a race, see :meth:`Store.atomic`)."""
+    return store.atomic(lambda: _refresh(store))
+
+
+def _refresh(store: Store) -> dict:
     stats = FusionStats()
-    with store.transaction():
-        marks = store.rows("dirty_list")
-        if not marks:
-            return stats.as_dict()
-        fuser = _Fuser(store)
-        dyads = sorted({tuple(m["fkey"].split("|", 1)) for m in marks if m["scope"] == "dyad"})
-        party_sets = {m["fkey"] for m in marks if m["scope"] == "parties"}
-        project_sets = {m["fkey"] for m in marks if m["scope"] == "projects"}
-        for a, b in dyads:
-            stats.clusters += fuser.cluster_dyad(a, b)
-            fuser.link_agreements(a, b)
-            for row in store.rows("agreement_parties_like", pattern=f"%,{a},%"):
-                if b in row["parties"].split(","):
-                    party_sets.add(row["parties"])
-        for parties in sorted(party_sets):
-            stats.registry += fuser.build_registry(parties)
-        for parties in sorted(project_sets):
-            fuser.build_projects(parties)
-        all_dyads = set(dyads)
-        for parties in party_sets:
-            codes = [c for c in parties.split(",") if c]
-            all_dyads |= {(x, y) for i, x in enumerate(codes) for y in codes[i + 1 :]}
-        for a, b in sorted(all_dyads):
-            stats.discrepancies += fuser.discrepancies(a, b)
-        for m in marks:
-            store.run("dirty_clear", scope=m["scope"], key=m["fkey"])
-        stats.dyads, stats.party_sets, stats.project_sets = len(all_dyads), len(party_sets), len(project_sets)
+    marks = store.rows("dirty_list")
+    if not marks:
+        return stats.as_dict()
+    fuser = _Fuser(store)
+    dyads = sorted({tuple(m["fkey"].split("|", 1)) for m in marks if m["scope"] == "dyad"})
+    party_sets = {m["fkey"] for m in marks if m["scope"] == "parties"}
+    project_sets = {m["fkey"] for m in marks if m["scope"] == "projects"}
+    for a, b in dyads:
+        stats.clusters += fuser.cluster_dyad(a, b)
+        fuser.link_agreements(a, b)
+        for row in store.rows("agreement_parties_like", pattern=f"%,{a},%"):
+            if b in row["parties"].split(","):
+                party_sets.add(row["parties"])
+    for parties in sorted(party_sets):
+        stats.registry += fuser.build_registry(parties)
+    for parties in sorted(project_sets):
+        fuser.build_projects(parties)
+    all_dyads = set(dyads)
+    for parties in party_sets:
+        codes = [c for c in parties.split(",") if c]
+        all_dyads |= {(x, y) for i, x in enumerate(codes) for y in codes[i + 1 :]}
+    for a, b in sorted(all_dyads):
+        stats.discrepancies += fuser.discrepancies(a, b)
+    for m in marks:
+        store.run("dirty_clear", scope=m["scope"], key=m["fkey"])
+    stats.dyads, stats.party_sets, stats.project_sets = len(all_dyads), len(party_sets), len(project_sets)
     return stats.as_dict()
 
 

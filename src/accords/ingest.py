@@ -94,10 +94,13 @@ def lookup(store: Store, doc: Document) -> tuple[str, dict | None]:
 
 def delete_document(store: Store, doc_id: int) -> None:
     """Remove a stored document and all its facts; mark what it touched for fusion."""
-    with store.transaction():
+
+    def work() -> None:
         _mark_doc(store, doc_id)
         store.unindex_text(doc_id)
         store.run("doc_delete", id=doc_id)
+
+    store.atomic(work)
 
 
 def _mark_doc(store: Store, doc_id: int) -> None:
@@ -118,10 +121,15 @@ def _mark_parties(store: Store, scope: str, key: str) -> None:
 
 
 def store_analysis(store: Store, analysis: Analysis, force: bool = False) -> Outcome:
-    """Store one analysis in one transaction (replacing an older version of the document)."""
+    """Store one analysis in one transaction (replacing an older version of the document).
+
+    The checks run inside the transaction, so when several processes store the same document at
+    once exactly one adds it; the others' transactions are rolled back by the database and rerun
+    (:meth:`Store.atomic`), and then find it stored."""
     doc = analysis.document
     digest = content_hash(doc)
-    with store.transaction():
+
+    def work() -> Outcome:
         same = store.one("doc_by_hash", hash=digest)
         if same is not None and not force:
             status = UNCHANGED if (same["doc_key"], same["source"]) == (doc.id, doc.source) else DUPLICATE
@@ -139,7 +147,9 @@ def store_analysis(store: Store, analysis: Analysis, force: bool = False) -> Out
         _insert_facts(store, doc_db, analysis)
         store.index_text(doc_db, doc.title, doc.text)
         _mark_doc(store, doc_db)
-    return Outcome(REPLACED if replaced else ADDED, doc.id, "", doc_db)
+        return Outcome(REPLACED if replaced else ADDED, doc.id, "", doc_db)
+
+    return store.atomic(work)
 
 
 def _insert_document(store: Store, doc: Document, digest: str) -> int:
@@ -354,8 +364,7 @@ def sync_plover(store: Store, lexicon=None) -> None:
         }
         for r in lexicon.tables.get("plover", [])
     ]
-    with store.transaction():
-        store.run_many("plover_upsert", rows)
+    store.atomic(lambda: store.run_many("plover_upsert", rows))
 
 
 class Ingester:

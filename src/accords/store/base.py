@@ -4,20 +4,25 @@ Everything above the store (ingest, fusion, queries, export) talks to a
 :class:`Store` through named statements from :mod:`accords.store.sql` with
 bound parameters, plus a handful of operations that differ by engine
 (full-text search). A backend implements the abstract methods; SQLite is the
-default, PostgreSQL (psycopg 3) can be added as a second implementation with
-the same schema and statements.
+default, PostgreSQL (psycopg 3) a second implementation with the same schema
+and statements.
+
+Writes that must be atomic go through :meth:`Store.atomic`: a function run in
+one transaction, which a backend with concurrent writers (PostgreSQL) reruns
+when the database rolled it back for losing a race to another writer.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from .sql import MIGRATIONS, STATEMENTS
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 SCHEMA_VERSION = max(v for v, _, _ in MIGRATIONS)
 
@@ -31,6 +36,8 @@ class Store(ABC):
 
     dialect: str = ""
     location: str = ""
+    # The driver's exception for a violated constraint (unique key, foreign key, NOT NULL).
+    IntegrityError: type[Exception] = Exception
 
     # -- statements ---------------------------------------------------------
     def sql(self, name: str) -> str:
@@ -65,6 +72,13 @@ class Store(ABC):
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """All statements inside commit together or not at all."""
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        """``work()`` in one transaction, and its result. Backends whose transactions can lose a race
+        to another writer (PostgreSQL) roll back and rerun ``work`` then, so it must be safe to rerun
+        (it reads what it needs inside). Inside an outer transaction it is simply part of it."""
+        with self.transaction():
+            return work()
 
     # -- engine-specific ----------------------------------------------------
     @abstractmethod

@@ -15,6 +15,7 @@ from .sql import DIALECTS, MIGRATIONS, SCHEMA_VERSION_TABLE, SQLITE_FTS, SQLITE_
 
 class SQLiteStore(Store):
     dialect = "sqlite"
+    IntegrityError = sqlite3.IntegrityError
 
     def __init__(self, path: str | Path, readonly: bool = False):
         self.location = str(path)
