@@ -76,14 +76,15 @@ def _months(first: str, last: str) -> list[str]:
     return out
 
 
-def _nice_max(v: float) -> int:
+def _axis(v: float) -> tuple[int, int]:
+    """A round top for an axis holding ``v``, and the step between its ticks (whole numbers)."""
     if v <= 5:
-        return max(1, math.ceil(v))
-    mag = 10 ** math.floor(math.log10(v))
-    for step in (1, 2, 2.5, 5, 10):
-        if v <= step * mag:
-            return math.ceil(step * mag)
-    return math.ceil(v)
+        return max(1, math.ceil(v)), 1
+    raw = v / 4
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if raw <= m * mag)
+    step = max(1, round(step))
+    return step * math.ceil(v / step), step
 
 
 def _fmt(x: float) -> str:
@@ -97,13 +98,14 @@ def monthly_chart(by_month: dict[str, dict[str, int]], index: list[dict], title:
     months = _months(min(by_month), max(by_month))
     types = type_order({t for v in by_month.values() for t in v})
     totals = [sum(by_month.get(m, {}).values()) for m in months]
-    top = _nice_max(max(totals) or 1)
-    width, height = 800, 260
+    top, tick = _axis(max(totals) or 1)
+    with_index = any(p.get("index") is not None for p in index)
+    width, height = 1000, 260
     left, right, top_pad, bottom = 40, 40, 12, 34
     pw, ph = width - left - right, height - top_pad - bottom
     n = len(months)
     step = pw / n
-    bar = max(1.0, step * 0.8)
+    bar = min(48.0, max(1.0, step * 0.8))
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="mc-t mc-d" '
         f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">',
@@ -112,17 +114,17 @@ def monthly_chart(by_month: dict[str, dict[str, int]], index: list[dict], title:
         f"and the monthly cooperation-conflict index (right axis, -10 to +10).</desc>",
     ]
     # grid and left axis
-    for k in range(5):
-        v = top * k / 4
-        y = top_pad + ph - ph * k / 4
+    for v in range(0, top + 1, tick):
+        y = top_pad + ph - ph * v / top
         out.append(f'<line class="grid" x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}"/>')
         out.append(f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(v)}</text>')
     # right axis for the index
-    for v in (-10, 0, 10):
-        y = top_pad + ph * (10 - v) / 20
-        out.append(f'<text class="axis idx" x="{left + pw + 6}" y="{y + 4:.1f}">{v:+d}</text>')
-    zero = top_pad + ph / 2
-    out.append(f'<line class="zero" x1="{left}" x2="{left + pw}" y1="{zero:.1f}" y2="{zero:.1f}"/>')
+    if with_index:
+        for v in (-10, 0, 10):
+            y = top_pad + ph * (10 - v) / 20
+            out.append(f'<text class="axis idx" x="{left + pw + 6}" y="{y + 4:.1f}">{v:+d}</text>')
+        zero = top_pad + ph / 2
+        out.append(f'<line class="zero" x1="{left}" x2="{left + pw}" y1="{zero:.1f}" y2="{zero:.1f}"/>')
     # bars
     for i, m in enumerate(months):
         counts = by_month.get(m, {})
@@ -178,12 +180,14 @@ def monthly_chart(by_month: dict[str, dict[str, int]], index: list[dict], title:
     return Markup("".join(out))
 
 
-def legend(types: list[str]) -> Markup:
+def legend(types: list[str], index: bool = True) -> Markup:
     items = "".join(
         f'<li><span class="swatch" style="background:{type_color(t)}"></span>{escape(t)}</li>'
         for t in type_order(types)
     )
-    return Markup(f'<ul class="legend">{items}<li><span class="swatch idx"></span>index</li></ul>')
+    if index:
+        items += '<li><span class="swatch idx"></span>cooperation–conflict index (right axis)</li>'
+    return Markup(f'<ul class="legend">{items}</ul>')
 
 
 def _day(value: str | None) -> date | None:
@@ -201,13 +205,13 @@ def timeline(clusters: list[dict], title: str) -> Markup:
     dated.sort(key=lambda x: x[0])
     first, last = dated[0][0], dated[-1][0]
     span = max(1, (last - first).days)
-    width, left, right = 800, 20, 20
+    width, left, right = 1000, 60, 60
     pw = width - left - right
     rows: list[float] = []  # last x used in each row
     placed = []
     for d, c in dated:
         r = 4 + min(6, 2 * (c.get("sources") or 1))
-        x = left + (pw * (d - first).days / span if len(dated) > 1 and span > 1 else pw / 2)
+        x = left + (pw * (d - first).days / span if last > first else pw / 2)
         for i, last_x in enumerate(rows):
             if x - last_x > 2 * r + 2:
                 rows[i] = x
@@ -223,10 +227,12 @@ def timeline(clusters: list[dict], title: str) -> Markup:
         f'<svg class="chart timeline" viewBox="0 0 {width} {height}" role="img" aria-labelledby="tl-t" '
         f'xmlns="http://www.w3.org/2000/svg"><title id="tl-t">{escape(title)}</title>',
         f'<line class="grid" x1="{left}" x2="{left + pw}" y1="{height - 24}" y2="{height - 24}"/>',
-        f'<text class="axis" x="{left}" y="{height - 6}">{first.isoformat()}</text>',
+        f'<text class="axis" x="{left}" y="{height - 6}" text-anchor="middle">{first.isoformat()}</text>',
     ]
     if last != first:
-        out.append(f'<text class="axis" x="{left + pw}" y="{height - 6}" text-anchor="end">{last.isoformat()}</text>')
+        out.append(
+            f'<text class="axis" x="{left + pw}" y="{height - 6}" text-anchor="middle">{last.isoformat()}</text>'
+        )
     for x, row, r, d, c in placed:
         y = height - 36 - min(row, nrows - 1) * 22
         label = f"{d.isoformat()}: {c.get('label', '')} ({c.get('sources', 1)} source(s))"
