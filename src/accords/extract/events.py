@@ -254,6 +254,20 @@ class EventExtractor:
                 confidence -= 0.1
         if not sources:
             return None
+        if not targets and "sym" in definition.flags and not symmetric and len(sources) > 1:
+            # "Ukraine and Russia swapped prisoners": a reciprocal act goes both ways
+            return _Candidate(
+                event_type,
+                sources,
+                list(reversed(sources)),
+                False,
+                confidence,
+                text[start:end],
+                start,
+                end,
+                sentence,
+                notes,
+            )
         if not targets and not (symmetric and len(sources) > 1):
             return None
         return _Candidate(

@@ -127,7 +127,9 @@ class TriggerLexicon:
                 for form, word in inflect(head, irregular).items():
                     verb_words.add(word)
                     if form == "base" and "nobase" in definition.flags:
-                        form = "headline-base"  # "Israeli forces raid camp": only a headline verb right after its subject
+                        form = (
+                            "headline-base"  # "Israeli forces raid camp": only a headline verb right after its subject
+                        )
                     surface = f"{word} {rest}".strip()
                     if tail:
                         # "cut … troops": up to four words may stand in the gap
@@ -153,7 +155,7 @@ class TriggerLexicon:
 
     def _add_gapped(self, head: str, tail: str, form: TriggerForm) -> None:
         """ "cut … troops": the head, up to four words, then the tail."""
-        pattern = re.compile(rf"{re.escape(head)}(?:\s+[\w'’-]+){{0,4}}?\s+{re.escape(tail)}\b")
+        pattern = re.compile(rf"{re.escape(head)}(?:\s+[\w'’$€£.,%-]+){{0,4}}?\s+{re.escape(tail)}\b")
         self.gapped.setdefault(head, []).append((pattern, form))
 
     def find(self, folded: str) -> list[tuple[int, int, tuple[TriggerForm, ...]]]:
