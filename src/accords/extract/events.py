@@ -87,6 +87,7 @@ class EventExtractor:
     def __init__(self, triggers: TriggerLexicon, light_verbs: frozenset[str] = frozenset()):
         self.triggers = triggers
         self.light_verbs = light_verbs
+        self._conditional_cache: dict = {}
 
     # -- entry point ----------------------------------------------------------------------------------------
 
@@ -294,21 +295,12 @@ class EventExtractor:
         before = " " + " ".join(w for w in words(text[clause_start:start]) if w not in _ADVERBIALS) + " "
         effects: set[str] = set()
         fired: set[str] = set()
-        for cue in self.triggers.cues:
-            if cue.effect == "conditional":
-                continue
-            needle = f" {cue.cue} "
-            at = before.find(needle)
-            while at >= 0:
-                words_after = len(before[at + len(needle) :].split())
-                if words_after < cue.window:
-                    effects.add(cue.effect)
-                    fired.add(cue.cue)
-                    before = before[:at] + " " + "_ " * len(cue.cue.split()) + before[at + len(needle) :]
-                    break
-                at = before.find(needle, at + 1)
-        sentence_words = " " + " ".join(words(text[sentence.start : sentence.end])) + " "
-        conditional = any(f" {c.cue} " in sentence_words for c in self.triggers.cues if c.effect == "conditional")
+        for m in self.triggers.cue_pattern.finditer(before):  # one pass, longest cue first at each place
+            cue = self.triggers.cue_by_text[m.group(1)]
+            if len(before[m.end() :].split()) < cue.window:
+                effects.add(cue.effect)
+                fired.add(cue.cue)
+        conditional = self._conditional(text, sentence)
         for effect in ("negate", "refuse", "threat"):
             if effect in effects:
                 return effect, fired
@@ -367,6 +359,14 @@ class EventExtractor:
                 and token not in self.triggers.cue_words
             )
         return False
+
+    def _conditional(self, text: str, sentence: Sentence) -> bool:
+        """Whether the sentence states a condition ("if", "unless"), cached per sentence."""
+        key = (text, sentence.index)
+        if self._conditional_cache.get("key") != key:
+            words_of = " " + " ".join(words(text[sentence.start : sentence.end])) + " "
+            self._conditional_cache = {"key": key, "value": bool(self.triggers.conditional_pattern.search(words_of))}
+        return self._conditional_cache["value"]
 
     def _reported_by_other(self, ctx: DocContext, sentence: Sentence, clause_start: int, position: int) -> bool:
         """Whether the clause is reported ("X said ...") by someone other than its own subject."""

@@ -108,6 +108,15 @@ class TriggerLexicon:
             (Cue(fold(r["cue"]), r["effect"], int(r["window"] or 4)) for r in tables.get("modality", [])),
             key=lambda c: -len(c.cue),
         )
+        plain = [c for c in self.cues if c.effect != "conditional"]
+        self.cue_by_text = {c.cue: c for c in plain}
+        self.cue_pattern = re.compile(
+            r"(?<= )(" + "|".join(re.escape(c.cue) for c in plain) + r")(?= )" if plain else r"(?!x)x"
+        )
+        conditional = [c.cue for c in self.cues if c.effect == "conditional"]
+        self.conditional_pattern = re.compile(
+            r" (?:" + "|".join(re.escape(c) for c in conditional) + r") " if conditional else r"(?!x)x"
+        )
         forms: dict[str, list[TriggerForm]] = {}
         self.gapped: dict[str, list[tuple[re.Pattern, TriggerForm]]] = {}  # head surface -> patterns
         verb_words: set[str] = set()
