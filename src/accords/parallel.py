@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -121,6 +122,8 @@ _WORKER_ERROR: BaseException | None = None
 
 def _init_worker(dictionaries: tuple[str, ...]) -> None:
     global _WORKER_PIPELINE, _WORKER_ERROR
+    # Ctrl-C is the caller's to handle (it shuts the pool down); workers would only print tracebacks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _WORKER_PIPELINE = get_pipeline(dictionaries)
     except Exception as exc:  # re-raised by each chunk, so the caller sees the real error
@@ -221,7 +224,7 @@ def analyze_many(
 ) -> Iterator[Analysis | DocumentError]:
     """Analyze documents in ``jobs`` processes (default: all CPUs); yield analyses and errors in input order.
 
-    ``max_chunks`` bounds the chunks in flight (default ``3 * jobs``), so memory
+    ``max_chunks`` bounds the chunks in flight (default ``3 * jobs``, at least ``jobs + 1``), so memory
     stays bounded whatever the input size. An input of fewer than
     ``min_parallel`` items (default ``chunk_size * jobs``) is analyzed in this
     process: starting workers would take longer than the work (0 always uses
