@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator, StringConstraints
 
 from .. import queries
 from ..ingest import FAILED, Ingester
@@ -33,7 +35,7 @@ from .schemas import (
 
 MAX_ID = 2**53
 MAX_OFFSET = 1_000_000
-CODE = r"^[A-Za-z][A-Za-z0-9_-]{0,15}$"
+CODE = r"^[A-Z][A-Z0-9_-]{0,15}$"  # codes in capitals: RUS, MLI, UN, EU
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorBody, "description": "Invalid parameters"},
@@ -45,10 +47,21 @@ router = APIRouter(prefix="/api", responses=ERRORS)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="At most this many items (1-500).")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many items.")]
-Since = Annotated[date | None, Query(description="From this day (YYYY-MM-DD).")]
-Until = Annotated[date | None, Query(description="Up to this day (YYYY-MM-DD).")]
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD (pydantic would also take numbers as timestamps)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a YYYY-MM-DD date")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+Since = Annotated[Day | None, Query(description="From this day (YYYY-MM-DD).")]
+Until = Annotated[Day | None, Query(description="Up to this day (YYYY-MM-DD).")]
+Code = Annotated[str, StringConstraints(pattern=CODE)]
 Codes = Annotated[
-    list[str] | None,
+    list[Code] | None,
     Query(
         max_length=2,
         description="Actor code(s): one for events on either side, two for events between them.",
@@ -58,45 +71,32 @@ TypeOpt = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,20}$", description="
 
 
 def _days(since: date | None, until: date | None) -> tuple[str | None, str | None]:
-    if since and until and since > until:
-        raise ApiError(
-            422,
-            "invalid_parameter",
-            f"since ({since}) is after until ({until})",
-            [{"loc": ["query", "since"], "msg": "must not be after until", "type": "value_error"}],
-        )
+    """ISO days for the store (a window with since after until is empty, not an error)."""
     return (since.isoformat() if since else None, until.isoformat() if until else None)
 
 
-def _codes(values: list[str] | None, name: str) -> list[str]:
-    import re
-
-    out = []
-    for i, v in enumerate(values or []):
-        if not re.match(CODE, v):
-            raise ApiError(
-                422,
-                "invalid_parameter",
-                f"{name}: {v!r} is not an actor code (letters, digits, - or _, up to 16)",
-                [{"loc": ["query", name, i], "msg": "not an actor code", "type": "value_error"}],
-            )
-        out.append(v.upper())
-    if len(out) > 2:
-        raise ApiError(422, "invalid_parameter", f"{name}: at most two codes")
-    return out
+def _codes(values: list[str] | None) -> list[str]:
+    return [v.upper() for v in values or []]
 
 
 def _store(request: Request):
     return request.app.state.pool.reader()
 
 
-@router.get("/stats", response_model=Stats, summary="Counts of what the knowledge base holds")
+@router.get(
+    "/stats", response_model=Stats, response_model_exclude_unset=True, summary="Counts of what the knowledge base holds"
+)
 def stats(request: Request) -> dict:
     with _store(request) as store:
         return queries.stats(store)
 
 
-@router.get("/dyads", response_model=Page[DyadActivity], summary="The most active dyads (by event clusters)")
+@router.get(
+    "/dyads",
+    response_model=Page[DyadActivity],
+    response_model_exclude_unset=True,
+    summary="The most active dyads (by event clusters)",
+)
 def dyads(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 20, offset: Offset = 0) -> dict:
     with _store(request) as store:
         rows = data.top_dyads(store, limit + 1, offset)
@@ -106,6 +106,7 @@ def dyads(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 20, off
 @router.get(
     "/dyads/{a}/{b}",
     response_model=Dyad,
+    response_model_exclude_unset=True,
     summary="A relationship at a glance (accords dyad)",
     description="Timeline of event clusters, monthly counts by PLOVER type and the cooperation-conflict "
     "index, the agreement registry, projects, sectors, people, quotes, sources and discrepancies. "
@@ -113,8 +114,8 @@ def dyads(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 20, off
 )
 def dyad(
     request: Request,
-    a: Annotated[str, Path(pattern=CODE, description="Actor code, e.g. RUS.")],
-    b: Annotated[str, Path(pattern=CODE, description="Actor code, e.g. MLI.")],
+    a: Annotated[str, Path(pattern=CODE, description="Actor code in capitals, e.g. RUS.")],
+    b: Annotated[str, Path(pattern=CODE, description="Actor code in capitals, e.g. MLI.")],
     since: Since = None,
     until: Until = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -124,11 +125,16 @@ def dyad(
         return queries.dyad(store, a, b, s, u, limit)
 
 
-@router.get("/agreements", response_model=Page[Agreement], summary="The agreement registry, newest first")
+@router.get(
+    "/agreements",
+    response_model=Page[Agreement],
+    response_model_exclude_unset=True,
+    summary="The agreement registry, newest first",
+)
 def agreements(
     request: Request,
     party: Annotated[
-        list[str] | None, Query(max_length=2, description="A party code; give two for agreements between both.")
+        list[Code] | None, Query(max_length=2, description="A party code; give two for agreements between both.")
     ] = None,
     sector: Annotated[str | None, Query(max_length=100, description="A sector, e.g. nuclear energy.")] = None,
     status: Annotated[
@@ -140,12 +146,18 @@ def agreements(
     offset: Offset = 0,
 ) -> dict:
     s, u = _days(since, until)
-    parties = _codes(party, "party")
+    parties = _codes(party)
     with _store(request) as store:
         return data.agreements(store, parties, sector, status, s, u, limit, offset)
 
 
-@router.get("/agreements/{agreement_id}", response_model=Agreement, responses=NOT_FOUND, summary="One agreement")
+@router.get(
+    "/agreements/{agreement_id}",
+    response_model=Agreement,
+    response_model_exclude_unset=True,
+    responses=NOT_FOUND,
+    summary="One agreement",
+)
 def agreement(request: Request, agreement_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> dict:
     with _store(request) as store:
         try:
@@ -154,7 +166,12 @@ def agreement(request: Request, agreement_id: Annotated[int, Path(ge=0, le=MAX_I
             raise ApiError(404, "not_found", str(exc)) from exc
 
 
-@router.get("/events", response_model=Page[Event], summary="Stored events (one per report), newest first")
+@router.get(
+    "/events",
+    response_model=Page[Event],
+    response_model_exclude_unset=True,
+    summary="Stored events (one per report), newest first",
+)
 def events(
     request: Request,
     type: TypeOpt = None,
@@ -165,12 +182,18 @@ def events(
     offset: Offset = 0,
 ) -> dict:
     s, u = _days(since, until)
-    codes = _codes(actor, "actor")
+    codes = _codes(actor)
     with _store(request) as store:
         return data.events(store, type, codes, s, u, limit, offset)
 
 
-@router.get("/events/{event_id}", response_model=Event, responses=NOT_FOUND, summary="One event")
+@router.get(
+    "/events/{event_id}",
+    response_model=Event,
+    response_model_exclude_unset=True,
+    responses=NOT_FOUND,
+    summary="One event",
+)
 def event(request: Request, event_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> dict:
     with _store(request) as store:
         try:
@@ -179,7 +202,12 @@ def event(request: Request, event_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> 
             raise ApiError(404, "not_found", str(exc)) from exc
 
 
-@router.get("/clusters", response_model=Page[Cluster], summary="Event clusters (happenings), newest first")
+@router.get(
+    "/clusters",
+    response_model=Page[Cluster],
+    response_model_exclude_unset=True,
+    summary="Event clusters (happenings), newest first",
+)
 def clusters(
     request: Request,
     type: TypeOpt = None,
@@ -190,13 +218,17 @@ def clusters(
     offset: Offset = 0,
 ) -> dict:
     s, u = _days(since, until)
-    codes = _codes(actor, "actor")
+    codes = _codes(actor)
     with _store(request) as store:
         return data.clusters(store, type, codes, s, u, limit, offset)
 
 
 @router.get(
-    "/clusters/{cluster_id}", response_model=Cluster, responses=NOT_FOUND, summary="One cluster with its events"
+    "/clusters/{cluster_id}",
+    response_model=Cluster,
+    response_model_exclude_unset=True,
+    responses=NOT_FOUND,
+    summary="One cluster with its events",
 )
 def cluster(request: Request, cluster_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> dict:
     with _store(request) as store:
@@ -206,7 +238,12 @@ def cluster(request: Request, cluster_id: Annotated[int, Path(ge=0, le=MAX_ID)])
             raise ApiError(404, "not_found", str(exc)) from exc
 
 
-@router.get("/actors", response_model=Page[ActorModel], summary="Actors merged across documents")
+@router.get(
+    "/actors",
+    response_model=Page[ActorModel],
+    response_model_exclude_unset=True,
+    summary="Actors merged across documents",
+)
 def actors(
     request: Request,
     country: Annotated[str | None, Query(pattern=CODE, description="Actors of this state (code).")] = None,
@@ -222,6 +259,7 @@ def actors(
 @router.get(
     "/actors/{ident}",
     response_model=ActorDetail,
+    response_model_exclude_unset=True,
     responses=NOT_FOUND,
     summary="One actor: events, agreements, quotes, partners",
 )
@@ -237,7 +275,12 @@ def actor(
         return data.actor_detail(store, row, limit)
 
 
-@router.get("/documents", response_model=Page[DocumentSummary], summary="Stored documents, newest first")
+@router.get(
+    "/documents",
+    response_model=Page[DocumentSummary],
+    response_model_exclude_unset=True,
+    summary="Stored documents, newest first",
+)
 def documents(
     request: Request,
     source: Annotated[str | None, Query(max_length=200, description="Only this outlet.")] = None,
@@ -254,6 +297,7 @@ def documents(
 @router.get(
     "/documents/{ident:path}",
     response_model=Document,
+    response_model_exclude_unset=True,
     responses=NOT_FOUND,
     summary="One document with everything read from it",
 )
@@ -265,7 +309,12 @@ def document(request: Request, ident: Annotated[str, Path(min_length=1, max_leng
             raise ApiError(404, "not_found", str(exc)) from exc
 
 
-@router.get("/search", response_model=SearchResults, summary="Search agreements, clusters, actors and documents")
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    response_model_exclude_unset=True,
+    summary="Search agreements, clusters, actors and documents",
+)
 def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words; documents use full-text search.")],
@@ -290,6 +339,7 @@ def _writer(request: Request, credentials: Annotated[HTTPAuthorizationCredential
 @router.post(
     "/documents",
     response_model=IngestResult,
+    response_model_exclude_unset=True,
     status_code=201,
     summary="Analyze and store a document (needs the bearer token)",
     responses={

@@ -59,25 +59,34 @@ def wants_json(request: Request) -> bool:
 
 
 class StorePool:
-    """Read connections for request threads, and one writer behind a lock."""
+    """Read connections for request threads, and one writer behind a lock.
+
+    Connections are opened on demand and closed by :meth:`close` (at shutdown); a pool
+    that was closed opens new ones if it is used again (a test client restarts the app).
+    """
 
     def __init__(self, location: str):
         self.location = location
         self.writer_lock = threading.Lock()
-        self.writer: Store | None = None
+        self._writer: Store | None = None
         self.readonly = False
-        try:
-            self.writer = open_store(location)
-        except StoreError:
-            raise
-        except Exception:  # e.g. a read-only file: serve it as it is
-            log.warning("%s: cannot open for writing; serving read-only", location)
-            self.readonly = True
-        if self.writer is not None:
-            self.refresh()
         self._idle: queue.LifoQueue[Store] = queue.LifoQueue()
         self._all: list[Store] = []
         self._lock = threading.Lock()
+        with self.writer_lock:
+            self._open_writer()  # create/migrate the file now: errors show at startup
+        self.refresh()
+
+    def _open_writer(self) -> Store | None:
+        if self._writer is None and not self.readonly:
+            try:
+                self._writer = open_store(self.location)
+            except StoreError:
+                raise
+            except Exception:  # e.g. a read-only file: serve it as it is
+                log.warning("%s: cannot open for writing; serving read-only", self.location)
+                self.readonly = True
+        return self._writer
 
     def _open_reader(self) -> Store:
         try:
@@ -92,11 +101,10 @@ class StorePool:
 
     def refresh(self) -> None:
         """Finish fusion left pending by an ingest (this process's or another's)."""
-        if self.writer is None:
-            return
         with self.writer_lock:
-            if self.writer.scalar("dirty_count"):
-                fusion.refresh(self.writer)
+            writer = self._open_writer()
+            if writer is not None and writer.scalar("dirty_count"):
+                fusion.refresh(writer)
 
     @contextmanager
     def reader(self) -> Iterator[Store]:
@@ -105,7 +113,7 @@ class StorePool:
         except queue.Empty:
             store = self._open_reader()
         try:
-            if self.writer is not None and store.scalar("dirty_count"):
+            if not self.readonly and store.scalar("dirty_count"):
                 self.refresh()
             yield store
         finally:
@@ -113,19 +121,26 @@ class StorePool:
 
     @contextmanager
     def write(self) -> Iterator[Store]:
-        if self.writer is None:
-            raise ApiError(403, "read_only", "this knowledge base is served read-only")
         with self.writer_lock:
-            yield self.writer
+            writer = self._open_writer()
+            if writer is None:
+                raise ApiError(403, "read_only", "this knowledge base is served read-only")
+            yield writer
 
     def close(self) -> None:
         with self._lock:
+            while True:
+                try:
+                    self._idle.get_nowait()
+                except queue.Empty:
+                    break
             for store in self._all:
                 store.close()
             self._all.clear()
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        with self.writer_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
 
 class WriteGuard:

@@ -12,6 +12,7 @@ Every function returns JSON-ready dicts in the same shapes as
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from typing import Any
@@ -20,6 +21,8 @@ from .. import fusion, queries
 from ..normalize import fold
 from ..store import Row, Store
 from ..store.sql import STATEMENTS
+
+log = logging.getLogger("accords.web")
 
 _FILTER_DAYS = """
           AND (CAST(:since AS TEXT) IS NULL OR {col} >= :since)
@@ -570,8 +573,20 @@ def search(store: Store, text: str, limit: int = 20) -> dict:
             cluster_summary(store, r) for r in store.rows("web_clusters_by_label", pattern=pattern, limit=limit)
         ],
         "actors": actors(store, name=text, limit=limit)["items"],
-        "documents": queries.search(store, text, limit) if re.search(r"\w", text) else [],
+        "documents": _search_documents(store, text, limit),
     }
+
+
+def _search_documents(store: Store, text: str, limit: int) -> list[dict]:
+    """Full-text search that never fails on odd input (control characters, stray syntax)."""
+    clean = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    if not re.search(r"\w", clean):
+        return []
+    try:
+        return queries.search(store, clean, limit)
+    except Exception:  # the engine refused the query even as a phrase: no document matches it
+        log.warning("full-text search failed for %r", clean, exc_info=True)
+        return []
 
 
 def home(store: Store, limit: int = 10) -> dict:
