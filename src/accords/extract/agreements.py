@@ -33,12 +33,26 @@ from .dates import find_dates, nearest_date
 from .vocabulary import Vocabulary
 
 SIGNED_STAGES = frozenset({"signed", "ratified", "in force", "suspended", "withdrawn"})
-_ENUM_MARK = re.compile(r"(?:^|\s)\((?:i{1,3}|iv|vi{0,3}|ix|x|[a-h]|\d{1,2})\)\s+|(?:^|\n)\s*(?:[-•*▪]|\d{1,2}[.)])\s+")
-_COMPLEMENT = re.compile(r"^\s+(on|for|concerning|regarding|about|in)\s+", re.I)
+_ENUM_MARK = re.compile(
+    r"(?:^|\s)\((?:i{1,3}|iv|vi{0,3}|ix|x|[a-h]|\d{1,2})\)\s+|(?:^|\n)\s*(?:[-•*▪]|\d{1,2}[.)])\s+"
+    r"|(?:(?<=:)|(?<=;))\s+(?:first|second|third|fourth|fifth|sixth),\s+"
+)
+_COMPLEMENT = re.compile(
+    r"^\s+(on|for|concerning|regarding|about)\s+(?!(?:the\s+)?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|sidelines)\b)",
+    re.I,
+)
 _BETWEEN = re.compile(r"^\s+(?:signed\s+)?between\s+", re.I)
 _COMPLEMENT_END = re.compile(
-    r";|\.\s|\.$|,\s+(?:which|who|that|and\s+(?:the|a|an)\s+(?:other|another))|\s+and\s+another\b|"
+    r";|\.\s|\.$|,\s+(?:which|who|that|while|whereas|but|after|as|and\s+(?:the|a|an)\s+(?:other|another))|"
+    r"\s+and\s+another\b|"
     r"\s+as well as\b|\s+was\s+signed|\s+were\s+signed|,\s+(?:signed|sealed|reached)\b|\s+\("
+)
+_TEMPORAL = re.compile(
+    r"(?:the\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|sidelines|margins|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"\d{1,4}\b|this\s+week|last\s+week|the\s+occasion)\b",
+    re.I,
 )
 _ANAPHOR = re.compile(r"\b(?:the|these|those|this|that|such|both|all|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _NUMBER_WORDS = {
@@ -98,22 +112,58 @@ class AgreementExtractor:
             if len(items) < 2:
                 continue
             header_status, header_date, header_parties = self._header(ctx, sentence, events, published)
+            first = _ENUM_MARK.search(sentence.text)
+            header_noun = self.vocab.agreement_noun.search(
+                text, max(sentence.start - 200, 0), sentence.start + (first.start() if first else 0)
+            )
+            if header_noun is not None and header_noun.start() >= sentence.start:
+                # "signed three accords: (1) ...": the header counts the items, it is not one more agreement
+                covered.append((header_noun.start(), header_noun.end()))
+                count = _COUNT_BEFORE.search(text[max(sentence.start, header_noun.start() - 40) : header_noun.start()])
+                number = None
+                if count:
+                    word = count.group(1).lower()
+                    number = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+                if number and number > len(items) and header_parties:
+                    records.append(
+                        (
+                            Agreement(
+                                title=f"unnamed {self.vocab.value('agreement_noun', header_noun.group(0).lower()) or 'agreement'}s",
+                                parties=header_parties,
+                                status=(header_status or ("signed", "signed"))[0],
+                                stage=(header_status or ("signed", "signed"))[1],
+                                date=header_date or published,
+                                count=number - len(items),
+                                named=False,
+                                evidence=[Evidence(sentence.index, sentence.start, sentence.end, sentence.text)],
+                            ),
+                            sentence.index,
+                        )
+                    )
             for start, end in items:
                 m = self.vocab.agreement_noun.search(text, start, end)
+                item_status = self._item_status(text, start, end) or header_status or ("signed", "signed")
                 if m is None:
-                    continue
-                covered.append((start, end))
-                agreement = self._from_phrase(
-                    ctx,
-                    sentence,
-                    m,
-                    end,
-                    header_status or ("signed", "signed"),
-                    events,
-                    main,
-                    published,
-                    header_parties,
-                )
+                    if header_noun is None:
+                        continue
+                    # "signed three accords: (1) a maritime boundary ...; (2) ...": the header names the kind
+                    covered.append((start, end))
+                    agreement = self._from_item(
+                        ctx, sentence, header_noun, start, end, item_status, events, main, published, header_parties
+                    )
+                else:
+                    covered.append((start, end))
+                    agreement = self._from_phrase(
+                        ctx,
+                        sentence,
+                        m,
+                        end,
+                        item_status,
+                        events,
+                        main,
+                        published,
+                        header_parties,
+                    )
                 if agreement is not None:
                     if header_date is not None and agreement.date == published:
                         agreement.date = header_date
@@ -318,6 +368,56 @@ class AgreementExtractor:
             evidence=[Evidence(sentence.index, m.start(), item_end, text[m.start() : item_end])],
         )
 
+    def _item_status(self, text: str, start: int, end: int) -> tuple[str, str] | None:
+        """A status stated inside an enumeration item ("(iii) an education accord is still being negotiated")."""
+        cues = list(self.vocab.status.finditer(text, start, end))
+        if not cues:
+            return None
+        stage = self.vocab.value("agreement_status", cues[-1].group(0))
+        return ("signed" if stage in SIGNED_STAGES else "negotiating", stage)
+
+    def _from_item(
+        self,
+        ctx: DocContext,
+        sentence: Sentence,
+        header_noun: re.Match,
+        start: int,
+        end: int,
+        status: tuple[str, str],
+        events: list[Event],
+        main: tuple[str, str] | None,
+        published: date | None,
+        header_parties: list[str],
+    ) -> Agreement | None:
+        """An enumeration item without its own noun: the header's noun and the item's words make the title."""
+        text = ctx.text
+        body = re.sub(r"\s+", " ", text[start:end]).strip(" ;,.")
+        body = re.sub(r"^(?:and|or)\s+", "", body)
+        body = re.sub(r"\s*;?\s*(?:and|or)$", "", body).strip(" ;,.")
+        body = re.sub(r"^(?:on|for|covering|concerning|regarding)\s+", "", body, flags=re.I)
+        body = re.sub(r"^(?:a|an|the)\s+", "", body, flags=re.I)
+        if len(body.split()) < 2:
+            return None
+        noun_text = header_noun.group(0).lower()
+        noun = self.vocab.value("agreement_noun", noun_text) or noun_text
+        if noun == "document":
+            noun = "agreement"
+        parties = self._parties(ctx, sentence, start, end, events, main) or header_parties
+        if len(parties) < 2:
+            return None
+        title = _agreement_title(noun, f"on {body}")
+        return Agreement(
+            title=title,
+            parties=parties,
+            status=status[0],
+            stage=status[1],
+            date=self._date(ctx, sentence, start, published),
+            sectors=self.vocab.sectors(title),
+            named=True,
+            creates=self._creates(text[start:end]),
+            evidence=[Evidence(sentence.index, start, end, text[start:end])],
+        )
+
     def _commitment(
         self,
         ctx: DocContext,
@@ -364,9 +464,9 @@ class AgreementExtractor:
             rest = rest[between.end() :]
         elif re.match(r"^(?:signed\s+)?between\s", rest, re.I):
             return ""
-        m = re.match(r"^(on|for|concerning|regarding|about|in)\s+(.+)$", rest, re.I | re.S)
-        if not m:
-            return ""
+        m = re.match(r"^(on|for|concerning|regarding|about)\s+(.+)$", rest, re.I | re.S)
+        if not m or _TEMPORAL.match(m.group(2)):
+            return ""  # "signed on Friday", "on the sidelines of": when or where, not what
         body = re.sub(r"\s+", " ", m.group(2)).strip(" ,;.")
         body = re.split(r"\s+(?:signed|sealed|reached|concluded|which|that was)\b", body)[0]
         return f"{m.group(1).lower()} {body}" if body else ""
@@ -394,7 +494,11 @@ class AgreementExtractor:
                 tokens = [t for t in part.split() if t.lower() not in _STOP_MODIFIERS]
                 if tokens:
                     items.append(" ".join(tokens))
-            if len(items) >= 2 and all(self.vocab.sectors(i) or len(i.split()) <= 2 for i in items):
+            # topics are common nouns ("air, rail and energy"); names or verbs mean this is no modifier list
+            if len(items) >= 2 and all(
+                (self.vocab.sectors(i) or len(i.split()) <= 2) and i == i.lower() and not i.endswith("ed")
+                for i in items
+            ):
                 return [i.lower() if not i.isupper() else i for i in items]
         tail = before.split()[-3:]
         tokens = []
