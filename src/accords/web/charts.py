@@ -165,7 +165,7 @@ def monthly_chart(by_month: dict[str, dict[str, int]], index: list[dict], title:
             y = top_pad + ph * (10 - max(-10, min(10, idx[m]))) / 20
             segment.append(f"{x:.1f},{y:.1f}")
             out.append(
-                f'<circle class="idx-dot" cx="{x:.1f}" cy="{y:.1f}" r="{3 if n <= 60 else 1.6}">'
+                f'<circle class="idx-dot" cx="{x:.1f}" cy="{y:.1f}" r="{5 if n <= 24 else (3 if n <= 60 else 1.8)}">'
                 f"<title>{escape(m)} index {idx[m]:+.2f}</title></circle>"
             )
         elif segment:
