@@ -262,3 +262,11 @@ def test_screenshot_for_the_docs(browser, server) -> None:
         context.close()
     if os.environ.get("ACCORDS_UPDATE_DOCS_SCREENSHOT"):
         shutil.copyfile(SCREENSHOTS / "dashboard-dyad.png", ROOT / "docs" / "dashboard-dyad.png")
+
+
+def test_api_reference_is_served_offline(page, server) -> None:
+    page.goto("/api/docs")
+    assert page.locator("section.endpoint").count() >= 15
+    assert page.locator("section.endpoint", has_text="/api/dyads/{a}/{b}").count() == 1
+    shot(page, "api-docs")
+    only_local(page, server)

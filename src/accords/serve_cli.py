@@ -40,7 +40,7 @@ def serve(
     from .web import create_app
 
     location = db or default_location()
-    if not os.path.exists(location):
+    if "://" not in location and not os.path.exists(location):
         stderr.print(f"[yellow]note:[/yellow] {location} does not exist yet: serving an empty knowledge base")
     try:
         web = create_app(location, token=token or None, max_body=max_body)

@@ -246,10 +246,9 @@ def create_app(
             "Every dashboard page has a JSON twin (`.json` suffix or `?format=json`)."
         ),
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's Swagger UI loads from a CDN: /api/docs is rendered here instead
         redoc_url=None,
         openapi_url="/api/openapi.json",
-        swagger_ui_parameters=None,
     )
     app.state.pool = pool
     app.state.token = token
