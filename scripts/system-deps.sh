@@ -91,5 +91,30 @@ ensure_chromium() {
     fi
 }
 
+# A PostgreSQL server's binaries (initdb, pg_ctl, postgres) and the contrib extensions (unaccent)
+# for the PostgreSQL storage tests (tests/conftest_pg.py starts a throwaway cluster with them; no
+# service is started or enabled here).
+postgres_bindir() {
+    local initdb
+    initdb="$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1)"
+    [ -n "$initdb" ] && dirname "$initdb"
+}
+
+ensure_postgres() {
+    local bindir
+    bindir="$(postgres_bindir || true)"
+    if [ -n "$bindir" ] && [ -x "$bindir/pg_ctl" ] && ls /usr/share/postgresql/*/extension/unaccent.control >/dev/null 2>&1; then
+        return 0
+    fi
+    log "installing PostgreSQL (server binaries and contrib) for the storage tests"
+    apt_install postgresql postgresql-contrib
+    bindir="$(postgres_bindir || true)"
+    if [ -z "$bindir" ] || [ ! -x "$bindir/pg_ctl" ]; then
+        log "postgresql was installed but no /usr/lib/postgresql/*/bin/pg_ctl was found"
+        return 1
+    fi
+}
+
 ensure_java
 ensure_chromium
+ensure_postgres

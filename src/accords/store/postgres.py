@@ -15,6 +15,7 @@ opening a new database at once create it exactly once.
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import time
@@ -52,8 +53,18 @@ T = TypeVar("T")
 # times: under SERIALIZABLE a race normally surfaces as a serialization failure, and a unique
 # violation that persists is a real error in the data (it must not be retried forever).
 RETRY_ATTEMPTS = 30
-UNIQUE_ATTEMPTS = 3
+UNIQUE_ATTEMPTS = 10
 _TEXT = re.compile(r"\bTEXT\b")
+
+
+def _quiet_pipeline_abort(record: logging.LogRecord) -> bool:
+    """psycopg warns when a batch (``executemany`` runs in pipeline mode) ends on an error; the
+    error itself is raised and handled (a lost race is rerun), so the warning is noise."""
+    return not str(record.msg).startswith("error ignored terminating")
+
+
+logging.getLogger("psycopg").addFilter(_quiet_pipeline_abort)
+log = logging.getLogger(__name__)
 
 
 def redact(location: str) -> str:
@@ -197,13 +208,16 @@ class PostgresStore(Store):
             try:
                 with self.transaction():
                     return work()
-            except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected):
+            except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as exc:
                 if attempt >= RETRY_ATTEMPTS:
                     raise
-            except pg_errors.UniqueViolation:
+                last = exc
+            except pg_errors.UniqueViolation as exc:
                 if attempt >= UNIQUE_ATTEMPTS:
                     raise
+                last = exc
             self.retries += 1
+            log.debug("%s: rerun %d after %s: %s", self.location, attempt, type(last).__name__, last)
             time.sleep(random.uniform(0, min(0.25, 0.005 * 2**attempt)))
 
     # -- full text ------------------------------------------------------------

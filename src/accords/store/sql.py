@@ -506,13 +506,17 @@ STATEMENTS: dict[str, str] = {
         VALUES (:key, :code, :name, :kind, :sector, :country, :person, :role, :state_actor)
         RETURNING id""",
     "actor_rename": "UPDATE actors SET name = :name WHERE id = :id",
+    # Only rows with something to fill are written: a no-op update would still lock the row, and
+    # every document naming a common actor (a state) would then serialize on it.
     "actor_fill": """
         UPDATE actors SET
             code = CASE WHEN code = '' THEN :code ELSE code END,
             country = CASE WHEN country = '' THEN :country ELSE country END,
             sector = CASE WHEN sector = '' THEN :sector ELSE sector END,
             role = CASE WHEN role = '' THEN :role ELSE role END
-        WHERE id = :id""",
+        WHERE id = :id
+          AND ((code = '' AND :code <> '') OR (country = '' AND :country <> '')
+               OR (sector = '' AND :sector <> '') OR (role = '' AND :role <> ''))""",
     "actor_name_insert": """
         INSERT INTO actor_names (actor, name) VALUES (:actor, :name) ON CONFLICT (actor, name) DO NOTHING""",
     "actor_get": "SELECT * FROM actors WHERE id = :id",
