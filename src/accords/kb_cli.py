@@ -1,7 +1,7 @@
 """Knowledge-base commands (ingest, dyad, agreements, events, actors, search, show, export).
 
-Registered on the main ``accords`` app; every command takes ``--db PATH``
-(default: ``$ACCORDS_DB`` or ``./accords.db``) and ``--json`` for scripts.
+Registered on the main ``accords`` app; every command takes ``--db PATH`` (a SQLite file) or
+``--db postgresql://...`` (default: ``$ACCORDS_DB`` or ``./accords.db``) and ``--json`` for scripts.
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ from .cli import DictionaryOpt, JobsOpt, _parse_day, _pipeline, _reader_options,
 
 DbOpt = Annotated[
     str | None,
-    typer.Option("--db", help="Knowledge-base file (default: $ACCORDS_DB or ./accords.db).", show_default=False),
+    typer.Option(
+        "--db",
+        help="Knowledge base: a SQLite file or a postgresql:// URL (default: $ACCORDS_DB or ./accords.db).",
+        show_default=False,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (for scripts).")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="From this day, YYYY-MM-DD.")]
