@@ -90,19 +90,20 @@ class Pipeline:
         canonical = actor.person or (getattr(entry, "name", "") if entry is not None else "") or actor.name
         country = actor.country
         code = actor.code
-        if not country:
+        if not country and not code and actor.kind != "organization":
+            states = ("name", "variant", "demonym", "capital", "seat", "place")
             inside = [
                 m
                 for m in mentions
-                if m is not best
-                and m.start >= start
-                and m.end <= end
-                and m.code
-                and m.kind in ("name", "variant", "demonym", "capital", "seat", "place")
+                if m is not best and start <= m.start and m.end <= end and m.code and m.kind in states
             ]
+            if not inside and where is not None:
+                # the phrase names no state, its sentence names exactly one: "police" in "Police in Kenya ..."
+                around = {m.code for m in mentions if m.code and m.kind in states and not start <= m.start < end}
+                inside = [m for m in mentions if m.code in around and m.kind in states] if len(around) == 1 else []
             if inside:
                 country = inside[0].code
-                code = country if actor.state_actor and actor.sector not in NON_STATE_SECTORS else ""
+                code = country if actor.sector not in NON_STATE_SECTORS and actor.sector != "ELI" else ""
         result.update(
             code=code,
             country=country,
