@@ -257,4 +257,4 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 # Command groups that live in their own modules register themselves on ``app``.
-from . import kb_cli, spark_cli  # noqa: E402,F401
+from . import kb_cli, serve_cli, spark_cli  # noqa: E402,F401
