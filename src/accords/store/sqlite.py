@@ -113,6 +113,7 @@ class SQLiteStore(Store):
         self.run("fts_delete", id=doc)
 
     def search(self, query: str, limit: int = 20) -> list[Row]:
+        query = "".join(ch if ch.isprintable() else " " for ch in query)  # NUL and controls break FTS5 strings
         try:
             return self.rows("search", query=query, limit=limit)
         except sqlite3.OperationalError:
