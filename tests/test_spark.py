@@ -196,3 +196,15 @@ def test_missing_pyspark_names_the_extra(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)
     with pytest.raises(SparkUnavailable, match=r"accords\[spark\]"):
         accords_spark.spark_session("local[1]")
+
+
+def test_cli_without_pyspark_names_the_extra(monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    import accords.spark_cli  # noqa: F401  (registers the command)
+    from accords.cli import app
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    result = CliRunner().invoke(app, ["spark-extract", "in.jsonl", "out"])
+    assert result.exit_code == 2
+    assert "pip install 'accords[spark]'" in " ".join(result.output.split())

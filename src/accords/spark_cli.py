@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from .cli import DictionaryOpt, app, stderr
 
@@ -48,11 +49,11 @@ def spark_extract(
     dictionary: DictionaryOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Extract on Spark: one Parquet row per document, the same records as `accords extract` prints.
+    r"""Extract on Spark: one Parquet row per document, the same records as `accords extract` prints.
 
     The list fields (actors, events, agreements, projects, quotes, errors) are
     JSON strings; input items that are not documents go to OUTPUT/_errors/.
-    Needs the spark extra (pip install 'accords[spark]') and Java 17+.
+    Needs the spark extra (pip install 'accords\[spark]') and Java 17+.
     """
     from .spark import SparkUnavailable, _active_session, run, spark_session
 
@@ -65,11 +66,11 @@ def spark_extract(
         if own:
             session.sparkContext.setLogLevel("ERROR")  # Spark's warnings would bury the summary
     except SparkUnavailable as exc:
-        stderr.print(f"[red]error:[/red] {exc}")
+        stderr.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     except Exception as exc:  # the JVM did not start
         hint = " (no Java runtime found: install Java 17+, e.g. scripts/system-deps.sh)" if _java_missing() else ""
-        stderr.print(f"[red]error:[/red] cannot start Spark: {exc}{hint}")
+        stderr.print(f"[red]error:[/red] cannot start Spark: {escape(str(exc))}{hint}")
         raise typer.Exit(2) from exc
     from pyspark.errors import PySparkException
 
@@ -86,7 +87,7 @@ def spark_extract(
             spark=session,
         )
     except (ValueError, PySparkException) as exc:  # a bad option, a missing input path, ...
-        stderr.print(f"[red]error:[/red] {exc}")
+        stderr.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     finally:
         if own:  # leave a session that was running before (an embedding job, tests) alone
@@ -95,7 +96,7 @@ def spark_extract(
         print(json.dumps(summary, ensure_ascii=False))
     else:
         for message in summary["error_messages"]:
-            stderr.print(f"[red]error:[/red] {message}")
+            stderr.print(f"[red]error:[/red] {escape(message)}")
         stderr.print(f"{summary['documents']} document(s) written to {output_path}")
     if summary["errors"]:
         stderr.print(f"{summary['errors']} input item(s) failed; see {output_path.rstrip('/')}/_errors/")
