@@ -48,3 +48,18 @@ def test_resolve(pipeline: Pipeline, case: dict) -> None:
     if case["canonical"]:
         expected["canonical"], actual["canonical"] = case["canonical"], got["canonical"]
     assert actual == expected, got
+
+
+def load_places() -> list:
+    path = CASES_DIR / "places.tsv"
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return [pytest.param(row, id=f"places:{row['text']}") for row in csv.DictReader(rows, delimiter="\t")]
+
+
+@pytest.mark.parametrize("case", load_places())
+def test_places_locate_their_state(pipeline: Pipeline, case: dict) -> None:
+    """Cities and regions are not actors (territories with their own code are), but they say which state an
+    event happens in."""
+    got = pipeline.resolve_phrase(case["text"])
+    assert got["country"] == case["country"], got
+    assert got["kind"] in ("place", "state", "territory"), got

@@ -77,13 +77,13 @@ def _classify(hit: Hit) -> tuple[str, list[Sense]]:
         return "state", states
     if entities:
         return "entity", entities
+    if places:  # "Djibo" the town before Salou Djibo: a bare surname yields to a place of that name
+        return "place", places
     if people:
         return "person", people
     if roles:
         return "role", roles
-    if descriptors:
-        return "descriptor", descriptors
-    return "place", places
+    return "descriptor", descriptors
 
 
 def _add(group: Group, category: str, senses: list[Sense]) -> bool:
