@@ -352,3 +352,12 @@ def test_search_order_and_snippets_match_sqlite(pg_url, tmp_path):
         results.append([(r["doc_key"], "[" in r["snippet"]) for r in store.search("Goïta")])
         store.close()
     assert results[0] == results[1] and len(results[0]) == 2
+
+
+def test_search_survives_control_characters_and_operators_only(pg_url):
+    store = open_store(pg_url)
+    store_analysis(store, wire_analysis())
+    assert [r["doc_key"] for r in store.search("Goita\x00\n")] == ["wire-1"]
+    assert store.search("AND OR NOT") == []
+    assert store.search('""') == []
+    store.close()

@@ -230,6 +230,7 @@ class PostgresStore(Store):
         self.run("fts_delete", id=doc)
 
     def search(self, query: str, limit: int = 20) -> list[Row]:
+        query = "".join(ch if ch.isprintable() else " " for ch in query)  # as SQLite (and no NUL for the server)
         query = websearch_query(query)
         if not self.unaccent:
             query = fold(query)
