@@ -361,3 +361,41 @@ def test_search_survives_control_characters_and_operators_only(pg_url):
     assert store.search("AND OR NOT") == []
     assert store.search('""') == []
     store.close()
+
+
+def test_sigkill_midway_leaves_whole_documents_and_a_rerun_completes(pg_url, tmp_path):
+    import signal
+
+    import psycopg
+
+    docs = [d for d in read_inputs([str(shared_path("corpora", "guardian_sdf_sample.csv"))]) if hasattr(d, "text")]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in docs[:150]), encoding="utf-8")
+    cmd = [sys.executable, "-c", "from accords.cli import app; app()", "ingest", str(corpus), "--db", pg_url, "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    stored, deadline = 0, time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and stored < 20:
+        time.sleep(0.05)
+        with contextlib.suppress(psycopg.Error), psycopg.connect(pg_url) as conn:
+            stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    store = open_store(pg_url)
+    counts = store.one("counts")
+    assert 20 <= counts["documents"] < len(docs[:150])
+    for row in store.rows("doc_all"):
+        assert store.one("doc_stats", doc=row["id"])["sentences"] > 0, row["doc_key"]
+    assert store.scalar("fts_count") == counts["documents"]
+    assert store.integrity() == []
+    store.close()
+    rerun = subprocess.run([*cmd, "--json"], env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    report = json.loads(rerun.stdout)
+    assert report["unchanged"] == counts["documents"] and report["added"] == 150 - counts["documents"]
+    store = open_store(pg_url)
+    assert store.one("counts")["documents"] == 150
+    assert store.scalar("dirty_count") == 0
+    store.close()
