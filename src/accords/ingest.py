@@ -347,14 +347,16 @@ def _upsert_actor(store: Store, actor: Actor) -> int:
     return actor_id
 
 
-def sync_plover(store: Store, lexicon=None) -> None:
+def sync_plover(store: Store, lexicon=None, dictionaries: Sequence[str] = ()) -> None:
     """Copy the PLOVER types and their weights (``data/plover.tsv``) into the store, for queries."""
     if lexicon is None:
         if store.rows("plover_all"):
             return
-        from .knowledge import load_lexicon
+        from .knowledge import load_tables  # the tables alone: no need to build the whole lexicon
 
-        lexicon = load_lexicon()
+        tables = load_tables(dictionaries)
+    else:
+        tables = lexicon.tables
     rows = [
         {
             "type": r["type"],
@@ -362,7 +364,7 @@ def sync_plover(store: Store, lexicon=None) -> None:
             "weight": float(r.get("weight") or 0),
             "quad": r.get("quad", ""),
         }
-        for r in lexicon.tables.get("plover", [])
+        for r in tables.get("plover", [])
     ]
     store.atomic(lambda: store.run_many("plover_upsert", rows))
 
@@ -413,7 +415,7 @@ class Ingester:
 
         started = time.perf_counter()
         report = IngestReport()
-        sync_plover(self.store, getattr(self._pipeline, "lexicon", None))
+        sync_plover(self.store, getattr(self._pipeline, "lexicon", None), dictionaries)
 
         def record(outcome: Outcome) -> None:
             report.count(outcome)

@@ -99,7 +99,19 @@ def ingest(
         for url in feed or ():
             yield from fetcher.feed(url)
 
-    ingester = Ingester(store, _pipeline(dictionary), force=force)
+    if jobs == 1:
+        pipeline = _pipeline(dictionary)
+    else:
+        # the workers build their own pipelines; here only check the dictionaries, early and cheaply
+        from .knowledge import KnowledgeError, load_tables
+
+        try:
+            load_tables([str(p) for p in dictionary or ()])
+        except KnowledgeError as exc:
+            stderr.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        pipeline = None
+    ingester = Ingester(store, pipeline, force=force)
     started = time.perf_counter()
     done = failed = 0
     with progress_bar("ingesting", quiet) as progress:
