@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -104,3 +106,14 @@ def test_eval_matches_the_shared_scorer(tmp_path: Path) -> None:
     for name in ("events", "dyads", "agreements"):
         assert {k: figures[name][k] for k in ("tp", "fp", "fn")} == {k: reference[name][k] for k in ("tp", "fp", "fn")}
     assert figures["by_type"] and figures["confidence_curve"][0]["threshold"] == 0.0
+
+
+def test_extract_formats() -> None:
+    seeds = str(shared_path("seeds", "seeds.jsonl"))
+    as_json = json.loads(run("extract", seeds, "--format", "json").stdout)
+    assert [r["id"] for r in as_json] == ["seed-000", "seed-002"]
+    rows = list(csv.DictReader(io.StringIO(run("extract", seeds, "--format", "csv").stdout)))
+    assert len(rows) == sum(len(r["events"]) for r in as_json)
+    first = rows[0]
+    assert first["id"] == "seed-000" and first["type"] and first["source_code"] and first["evidence"]
+    assert run("extract", seeds, "--format", "xml").returncode == 2

@@ -143,6 +143,55 @@ JobsOpt = Annotated[
 ]
 
 
+FORMATS = ("jsonl", "json", "csv")
+EVENT_CSV_COLUMNS = (
+    "id",
+    "published",
+    "type",
+    "cameo",
+    "source_code",
+    "source_name",
+    "source_sector",
+    "target_code",
+    "target_name",
+    "target_sector",
+    "date",
+    "date_source",
+    "confidence",
+    "trigger",
+    "sentence",
+    "start",
+    "end",
+    "evidence",
+)
+
+
+def event_rows(record: dict):
+    """``--format csv``: one row per event, with its first piece of evidence."""
+    for event in record["events"]:
+        evidence = event["evidence"][0] if event["evidence"] else {}
+        yield (
+            record["id"],
+            record["published"],
+            event["type"],
+            event["cameo"],
+            event["source"]["code"],
+            event["source"]["name"],
+            event["source"]["sector"],
+            event["target"]["code"],
+            event["target"]["name"],
+            event["target"]["sector"],
+            event["date"],
+            event["date_source"],
+            event["confidence"],
+            event["trigger"],
+            evidence.get("sentence"),
+            evidence.get("start"),
+            evidence.get("end"),
+            evidence.get("text", ""),
+        )
+
+
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for JSONL on stdin.")],
@@ -150,31 +199,52 @@ def extract(
     text_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the text.")] = None,
     id_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the id.")] = None,
     date_column: Annotated[str | None, typer.Option(help="CSV/JSON field holding the date.")] = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", help="jsonl (one object per document), json (one array) or csv (one row per event)."),
+    ] = "jsonl",
     jobs: JobsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Read documents and print one JSON line per document: actors, events, agreements, quotes."""
+    """Read documents and print them analyzed: actors, events, agreements, projects, quotes."""
+    import csv
     import time
 
-    from .parallel import extract_json_lines
+    from .parallel import extract_json_lines, extract_records
 
+    if output_format not in FORMATS:
+        raise typer.BadParameter(f"{output_format!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
     _pipeline(dictionary)  # fail early, with a clear message, on a bad dictionary
     options = _reader_options(text_column, id_column, date_column)
     failed = done = 0
     started = time.perf_counter()
     out = sys.stdout
     dictionaries = [str(p) for p in dictionary or ()]
+    items = read_inputs(paths, options)
+    results = (extract_json_lines if output_format == "jsonl" else extract_records)(items, jobs, dictionaries)
+    writer = csv.writer(out) if output_format == "csv" else None
+    if writer is not None:
+        writer.writerow(EVENT_CSV_COLUMNS)
+    elif output_format == "json":
+        out.write("[")
     with progress_bar("extracting", quiet) as progress:
-        for item in extract_json_lines(read_inputs(paths, options), jobs, dictionaries):
+        for item in results:
             if isinstance(item, DocumentError):
                 failed += 1
                 progress.console.print(f"[red]error:[/red] {item}")
                 continue
-            out.write(item + "\n")
+            if output_format == "jsonl":
+                out.write(item + "\n")
+            elif writer is not None:
+                writer.writerows(event_rows(item))
+            else:
+                out.write(("," if done else "") + "\n" + json.dumps(item, ensure_ascii=False))
             done += 1
             if done % 64 == 0:
                 _tick(progress, done, failed, started)
         _tick(progress, done, failed, started)
+    if output_format == "json":
+        out.write("\n]\n")
     if failed:
         stderr.print(f"{failed} input item(s) failed; {done} document(s) processed")
         raise typer.Exit(1)
