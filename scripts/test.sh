@@ -3,8 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh dev
-if [ -x scripts/system-deps.sh ]; then
-    bash scripts/system-deps.sh
-fi
+bash scripts/system-deps.sh
 .venv/bin/ruff check src tests bench
 .venv/bin/python -m pytest -q "$@"
