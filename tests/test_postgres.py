@@ -87,6 +87,20 @@ def fuse_from_scratch(store) -> None:
     fusion.refresh(store)
 
 
+START_TOGETHER = """
+import os, sys, time
+from accords.cli import app
+from accords.pipeline import Pipeline
+Pipeline()  # the slow part of starting (the lexicon), done before the start line
+go = sys.argv[1]
+open(f"{go}.ready-{os.getpid()}", "w").close()
+while not os.path.exists(go):
+    time.sleep(0.005)
+sys.argv = ["accords", *sys.argv[2:]]
+app()
+"""
+
+
 def test_concurrent_ingest_processes_store_each_document_once(pg_url, tmp_path):
     # 80 Guardian articles plus one under a second id with the same text; process 2 reads them
     # backwards, so the processes meet on the same documents from both ends.
@@ -107,11 +121,24 @@ def test_concurrent_ingest_processes_store_each_document_once(pg_url, tmp_path):
 
     cmd = [sys.executable, "-c", "from accords.cli import app; app()", "ingest", "--quiet", "--json", "--db", pg_url]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    started = time.monotonic()
+    # Each process builds its pipeline, says it is ready, and starts ingesting when all are.
+    go = tmp_path / "go"
     procs = [
-        subprocess.Popen([*cmd, str(path)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", START_TOGETHER, str(go), *cmd[3:], str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for path in (forward, backward, forward)
     ]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("go.ready-*"))) < len(procs) and time.monotonic() < deadline:
+        assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+        time.sleep(0.02)
+    go.touch()
+    started = time.monotonic()
     reports = []
     for proc in procs:
         out, err = proc.communicate(timeout=600)
@@ -177,21 +204,30 @@ def test_a_document_stored_meanwhile_by_another_writer_is_found_on_rerun(pg_url,
     b.close()
 
 
-def test_fusion_that_loses_a_race_to_an_ingest_is_rerun_and_includes_it(pg_url, monkeypatch):
+def test_an_ingest_waits_for_a_running_fusion_and_leaves_its_marks(pg_url, monkeypatch):
     a, b = open_store(pg_url), open_store(pg_url)
     sync_plover(a)
     store_analysis(a, wire_analysis())
     original = fusion._Fuser.cluster_dyad
-    raced = []
+    writers: list[threading.Thread] = []
+    results, waiting = [], []
 
     def cluster_while_another_document_arrives(self, x, y):
-        if self.store is a and not raced:  # a has read the dirty marks; b stores a second report now
-            raced.append(store_analysis(b, site_analysis()).status)
+        if self.store is a and not writers:  # a has read the marks; b tries to store a second report now
+            writer = threading.Thread(target=lambda: results.append(store_analysis(b, site_analysis()).status))
+            writers.append(writer)
+            writer.start()
+            writer.join(timeout=1.0)
+            waiting.append(writer.is_alive())
         return original(self, x, y)
 
     monkeypatch.setattr(fusion._Fuser, "cluster_dyad", cluster_while_another_document_arrives)
     fusion.refresh(a)
-    assert raced == [ADDED] and a.retries >= 1
+    writers[0].join(timeout=30)
+    assert waiting == [True]  # the document waited for the fusion to finish ...
+    assert results == [ADDED]  # ... and was stored after it, its marks left for the next fusion
+    assert a.scalar("dirty_count") > 0
+    fusion.refresh(a)
     assert a.scalar("dirty_count") == 0
     [visit] = [c for c in a.rows("export_clusters") if c["family"] == "meeting"]
     assert visit["documents"] == 2 and visit["sources"] == 2

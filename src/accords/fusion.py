@@ -251,9 +251,9 @@ class FusionStats:
 
 
 def refresh(store: Store) -> dict:
-    """Recompute fusion for everything marked dirty; one transaction (rerun from the start if a
-    concurrent writer made it lose a race, see :meth:`Store.atomic`)."""
-    return store.atomic(lambda: _refresh(store))
+    """Recompute fusion for everything marked dirty; one transaction, while no document is being
+    written (:meth:`Store.atomic` with ``exclusive``: ingests in other processes wait)."""
+    return store.atomic(lambda: _refresh(store), exclusive=True)
 
 
 def _refresh(store: Store) -> dict:

@@ -73,10 +73,12 @@ class Store(ABC):
     def transaction(self) -> Iterator[Store]:
         """All statements inside commit together or not at all."""
 
-    def atomic(self, work: Callable[[], T]) -> T:
+    def atomic(self, work: Callable[[], T], exclusive: bool = False) -> T:
         """``work()`` in one transaction, and its result. Backends whose transactions can lose a race
         to another writer (PostgreSQL) roll back and rerun ``work`` then, so it must be safe to rerun
-        (it reads what it needs inside). Inside an outer transaction it is simply part of it."""
+        (it reads what it needs inside). ``exclusive`` work (fusion) runs while no other atomic work
+        does, in any process; other work may run side by side (SQLite has one writer anyway).
+        Inside an outer transaction it is simply part of it."""
         with self.transaction():
             return work()
 

@@ -9,8 +9,10 @@ one after the other (as SQLite's single writer does), and unique constraints mak
 copy of a document impossible. A transaction that loses a race is rolled back by the server
 (serialization failure, deadlock, or a unique key taken meanwhile); :meth:`PostgresStore.atomic`
 runs the work again, and the rerun sees what the winner committed (the document is then
-"unchanged"). Schema migrations take a transaction-scoped advisory lock so that processes
-opening a new database at once create it exactly once.
+"unchanged"). Fusion, which reads all that ingests write and clears their marks, runs alone:
+it holds an advisory lock exclusively that document writes hold shared. Schema migrations take
+a transaction-scoped advisory lock so that processes opening a new database at once create it
+exactly once.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from .sql import (
     DIALECTS,
     MIGRATIONS,
     POSTGRES_FTS,
+    POSTGRES_FUSION_LOCK,
     POSTGRES_MIGRATION_LOCK,
     POSTGRES_PLAIN,
     POSTGRES_STATEMENTS,
@@ -199,9 +202,20 @@ class PostgresStore(Store):
         self._depth = 0
         self.conn.execute("COMMIT")  # a serialization failure may surface here too
 
-    def atomic(self, work: Callable[[], T]) -> T:
+    def atomic(self, work: Callable[[], T], exclusive: bool = False) -> T:
         if self._depth:  # inside an outer transaction: the outermost atomic() reruns everything
             return work()
+        mode = "" if exclusive else "_shared"
+        # A session-level lock taken before BEGIN (released on disconnect too), so the transaction's
+        # snapshot is taken after the lock is granted.
+        self.conn.execute(f"SELECT pg_advisory_lock{mode}(%s)", (POSTGRES_FUSION_LOCK,))
+        try:
+            return self._rerun(work)
+        finally:
+            if not self.conn.closed:
+                self.conn.execute(f"SELECT pg_advisory_unlock{mode}(%s)", (POSTGRES_FUSION_LOCK,))
+
+    def _rerun(self, work: Callable[[], T]) -> T:
         attempt = 0
         while True:
             attempt += 1

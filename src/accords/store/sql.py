@@ -382,6 +382,10 @@ POSTGRES_STATEMENTS = {
 # Migrations (and the full-text setup) run under this transaction-scoped advisory lock, so that
 # several processes opening a new database at once create the schema exactly once.
 POSTGRES_MIGRATION_LOCK = 0x6163636F7264  # "accord"
+# Fusion reads everything that ingests write and clears the marks they set: it runs alone. Document
+# writes hold this advisory lock shared (they run side by side), a fusion refresh holds it
+# exclusive; both take it before their transaction starts, so its snapshot sees every commit.
+POSTGRES_FUSION_LOCK = 0x6163636F7266  # "accorf"
 
 
 def _order_items_sqlite_nulls(clause: str) -> str:
@@ -621,11 +625,7 @@ STATEMENTS: dict[str, str] = {
                (SELECT count(*) FROM discrepancies) AS discrepancies,
                (SELECT count(*) FROM duplicates) AS duplicates""",
     # fusion bookkeeping
-    # DO UPDATE (not DO NOTHING): marking writes the row even when it exists, so a concurrent fusion
-    # refresh that read the mark and deletes it conflicts with this writer (PostgreSQL reruns one).
-    "dirty_mark": """
-        INSERT INTO fusion_dirty (scope, fkey) VALUES (:scope, :key)
-        ON CONFLICT (scope, fkey) DO UPDATE SET fkey = excluded.fkey""",
+    "dirty_mark": "INSERT INTO fusion_dirty (scope, fkey) VALUES (:scope, :key) ON CONFLICT (scope, fkey) DO NOTHING",
     "dirty_list": "SELECT scope, fkey FROM fusion_dirty ORDER BY scope, fkey",
     "dirty_clear": "DELETE FROM fusion_dirty WHERE scope = :scope AND fkey = :key",
     "dirty_count": "SELECT count(*) AS n FROM fusion_dirty",
