@@ -17,7 +17,11 @@ from .cli import app, stderr
 def serve(
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Knowledge-base file (default: $ACCORDS_DB or ./accords.db).", show_default=False),
+        typer.Option(
+            "--db",
+            help="Knowledge base: a SQLite file or a postgresql:// URL (default: $ACCORDS_DB or ./accords.db).",
+            show_default=False,
+        ),
     ] = None,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
