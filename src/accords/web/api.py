@@ -159,9 +159,14 @@ def agreements(
     summary="One agreement",
 )
 def agreement(request: Request, agreement_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> dict:
+    return _show(request, "agreement", str(agreement_id))
+
+
+def _show(request: Request, kind: str, ident: str) -> dict:
+    """One stored object with its provenance, or a 404 error body."""
     with _store(request) as store:
         try:
-            return queries.show(store, "agreement", str(agreement_id))["agreement"]
+            return queries.show(store, kind, ident)[kind]
         except queries.NotFound as exc:
             raise ApiError(404, "not_found", str(exc)) from exc
 
@@ -195,11 +200,7 @@ def events(
     summary="One event",
 )
 def event(request: Request, event_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> dict:
-    with _store(request) as store:
-        try:
-            return queries.show(store, "event", str(event_id))["event"]
-        except queries.NotFound as exc:
-            raise ApiError(404, "not_found", str(exc)) from exc
+    return _show(request, "event", str(event_id))
 
 
 @router.get(
@@ -231,11 +232,7 @@ def clusters(
     summary="One cluster with its events",
 )
 def cluster(request: Request, cluster_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> dict:
-    with _store(request) as store:
-        try:
-            return queries.show(store, "cluster", str(cluster_id))["cluster"]
-        except queries.NotFound as exc:
-            raise ApiError(404, "not_found", str(exc)) from exc
+    return _show(request, "cluster", str(cluster_id))
 
 
 @router.get(
@@ -302,11 +299,7 @@ def documents(
     summary="One document with everything read from it",
 )
 def document(request: Request, ident: Annotated[str, Path(min_length=1, max_length=2000)]) -> dict:
-    with _store(request) as store:
-        try:
-            return queries.show(store, "document", ident)["document"]
-        except queries.NotFound as exc:
-            raise ApiError(404, "not_found", str(exc)) from exc
+    return _show(request, "document", ident)
 
 
 @router.get(
