@@ -177,3 +177,21 @@ def test_older_schema_is_migrated_in_place(tmp_path):
     assert s.one("counts")["documents"] == 1  # data kept
     assert s.integrity() == []
     s.close()
+
+
+def test_a_batch_commits_whole_documents_and_drops_a_failing_one(store):
+    """``Store.batch`` groups documents into one commit; a document that fails inside it is rolled back
+    alone (a savepoint on SQLite), the others are kept."""
+    good, other = wire_analysis(), site_analysis()
+
+    def failing() -> None:
+        store_analysis(store, other)
+        raise RuntimeError("extraction crashed halfway through storing")
+
+    with store.batch():
+        assert store_analysis(store, good).status == "added"
+        with pytest.raises(RuntimeError):
+            store.atomic(failing)
+    assert store.one("counts")["documents"] == 1
+    kept = [r for r in store.rows("doc_all")]
+    assert [r["doc_key"] for r in kept] == [good.document.id]

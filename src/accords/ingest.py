@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import islice
 
 from . import fusion
 from .model import Actor, ActorRef, Analysis, Document, DocumentError, Evidence
@@ -369,6 +370,10 @@ def sync_plover(store: Store, lexicon=None, dictionaries: Sequence[str] = ()) ->
     store.atomic(lambda: store.run_many("plover_upsert", rows))
 
 
+BATCH = 32
+"""Documents committed together by a parallel ingest (see ``Store.batch``)."""
+
+
 class Ingester:
     """Analyze and store documents; the pipeline is built once."""
 
@@ -442,19 +447,20 @@ class Ingester:
                             continue
                     yield item
 
-            for result in analyze_many(pending(), jobs, dictionaries):
-                if isinstance(result, DocumentError):
-                    record(Outcome(FAILED, result.doc_id, str(result)))
-                    continue
-                try:
-                    record(store_analysis(self.store, result, force=self.force))
-                except Exception as exc:  # one bad document never stops the batch
-                    doc = result.document
-                    record(
-                        Outcome(
-                            FAILED, doc.id, f"{doc.origin or doc.id} (document {doc.id}): {type(exc).__name__}: {exc}"
-                        )
-                    )
+            results = analyze_many(pending(), jobs, dictionaries)
+            while chunk := list(islice(results, BATCH)):
+                # commit every BATCH documents (each stays whole: a failing one rolls back alone)
+                with self.store.batch():
+                    for result in chunk:
+                        if isinstance(result, DocumentError):
+                            record(Outcome(FAILED, result.doc_id, str(result)))
+                            continue
+                        try:
+                            record(store_analysis(self.store, result, force=self.force))
+                        except Exception as exc:  # one bad document never stops the batch
+                            doc = result.document
+                            where = f"{doc.origin or doc.id} (document {doc.id})"
+                            record(Outcome(FAILED, doc.id, f"{where}: {type(exc).__name__}: {exc}"))
         if fuse:
             report.fusion = fusion.refresh(self.store)
         report.seconds = time.perf_counter() - started

@@ -73,6 +73,12 @@ class Store(ABC):
     def transaction(self) -> Iterator[Store]:
         """All statements inside commit together or not at all."""
 
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """Group several documents' transactions into one commit where the backend gains from it.
+        Each document stays whole: a failing one is rolled back alone. The default groups nothing."""
+        yield self
+
     def atomic(self, work: Callable[[], T], exclusive: bool = False) -> T:
         """``work()`` in one transaction, and its result. Backends whose transactions can lose a race
         to another writer (PostgreSQL) roll back and rerun ``work`` then, so it must be safe to rerun

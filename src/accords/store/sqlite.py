@@ -87,10 +87,18 @@ class SQLiteStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        if self._depth:  # nested: part of the outer transaction
+        if self._depth:  # nested: a savepoint inside the outer transaction, rolled back alone on failure
             self._depth += 1
+            name = f"sp{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
             try:
                 yield self
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
             finally:
                 self._depth -= 1
             return
@@ -104,6 +112,13 @@ class SQLiteStore(Store):
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """One commit for several documents (each in its own savepoint): SQLite's single writer pays
+        for every commit, and a crash still leaves only whole documents."""
+        with self.transaction():
+            yield self
 
     # -- full text ------------------------------------------------------------
     def index_text(self, doc: int, title: str, text: str) -> None:
