@@ -56,6 +56,13 @@ def events(pipeline: Pipeline, text: str, published: date | None = None) -> set[
         ("India, Myanmar sign three accords", {("IND", "AGREE", "MMR")}),
         # joint forces are cooperation
         ("US and Iraqi forces fought insurgents south of Baghdad.", {("IRQ", "COOPERATE", "USA")}),
+        # the object's noun changes the act
+        (
+            "Spain and Italy shot down a Dutch proposal on fishing quotas.",
+            {("ESP", "REJECT", "NLD"), ("ITA", "REJECT", "NLD")},
+        ),
+        ("Ghana welcomed Togo's decision to reopen the border.", {("GHA", "SUPPORT", "TGO")}),
+        ("Ghana welcomed Togo's president in Accra.", {("GHA", "CONSULT", "TGO")}),
     ],
 )
 def test_constructions(pipeline: Pipeline, text: str, expected: set) -> None:

@@ -242,6 +242,17 @@ class EventExtractor:
         ):
             event_type = "MOBILIZE"  # "Turkish soldiers arrived in Qatar": troops do not visit, they deploy
         symmetric = (event_type in SYMMETRIC and "sym" in definition.flags) or event_type in SYMMETRIC
+        if targets and definition.pos == "verb":
+            # the object's own noun can change the act: "shot down a German proposal" rejects it,
+            # "welcomed Sudan's acceptance" supports it
+            between = text[end : targets[0].end + 40]
+            if event_type == "ASSAULT" and _PROPOSAL_OBJECT.match(between):
+                event_type = "REJECT"
+            elif definition.type == "CONSULT" and re.match(
+                r"[^.;]{0,60}?['’]s\s+(?:[\w-]+\s+)?(?:" + _DECISION_NOUNS + r")\b",
+                text[targets[0].start : targets[0].end + 60],
+            ):
+                event_type = "SUPPORT"
         place_target = "loc" in definition.flags
         if not targets and "self" in definition.flags:
             targets = self._place_in_sentence(ctx, sentence, sources, end)
@@ -765,6 +776,15 @@ class EventExtractor:
 
 
 # Time words and adverbs that stand between a cue and its verb without changing it ("promised Friday to").
+_DECISION_NOUNS = (
+    "decision|decisions|move|moves|announcement|acceptance|agreement|offer|proposal|plan|initiative|election|"
+    "victory|release|return|efforts|commitment|pledge|statement|readiness|willingness|reforms"
+)
+_PROPOSAL_OBJECT = re.compile(
+    r"\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}(?:proposal|plan|bid|idea|motion|resolution|"
+    r"request|offer|suggestion|initiative|draft|bill|amendment)s?\b",
+    re.I,
+)
 _TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "regarding", "concerning"})
 _DECISION_VERBS = frozenset(
     """agreed agree agrees decided decide decides announced began begun begin started start continued continue
