@@ -191,6 +191,15 @@ def latest_clusters(store: Store, limit: int = 10) -> list[dict]:
     return [cluster_summary(store, r) for r in store.rows("web_latest_clusters", limit=limit)]
 
 
+def _actor_filter(actors: list[str] | None) -> tuple[str | None, str | None, str | None]:
+    """Two codes filter a dyad (as its sorted pair), one code an actor on either side."""
+    codes = [a.upper() for a in actors or []]
+    if len(codes) == 2:
+        a, b = fusion.dyad_key(codes[0], codes[1])
+        return a, b, None
+    return None, None, codes[0] if codes else None
+
+
 def clusters(
     store: Store,
     type_: str | None = None,
@@ -200,12 +209,7 @@ def clusters(
     limit: int = 50,
     offset: int = 0,
 ) -> dict:
-    actors = [a.upper() for a in actors or []]
-    a = b = actor = None
-    if len(actors) == 2:
-        a, b = fusion.dyad_key(actors[0], actors[1])
-    elif actors:
-        actor = actors[0]
+    a, b, actor = _actor_filter(actors)
     rows = store.rows(
         "web_clusters_search",
         type_pattern=f"%,{type_.upper()},%" if type_ else None,
@@ -254,12 +258,7 @@ def events(
     limit: int = 50,
     offset: int = 0,
 ) -> dict:
-    actors = [a.upper() for a in actors or []]
-    a = b = actor = None
-    if len(actors) == 2:
-        a, b = fusion.dyad_key(actors[0], actors[1])
-    elif actors:
-        actor = actors[0]
+    a, b, actor = _actor_filter(actors)
     rows = store.rows(
         "web_events_search",
         type=type_.upper() if type_ else None,
